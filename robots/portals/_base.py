@@ -1,0 +1,279 @@
+"""The base of every portal robot: a page object over one portal's key page.
+
+A portal module says only what is that portal's: how to reach the key page from its entry URL,
+how to read the key (and its expiry) shown there, and which click generates a new one. Browsers,
+retries, decisions, warnings, the store and the report live in ``robots._runner``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar, Literal
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from .._errors import LoginFailed, PortalChanged, PortalUnavailable
+from .._selectors import Selectors, Strategy, text_or_pattern
+from .._settings import PortalSettings, require_credentials
+
+Mode = Literal["generate", "read", "redeem", "import"]
+
+
+@dataclass(frozen=True)
+class PortalKey:
+    """A key as a portal shows it, with its expiry when the portal shows one."""
+
+    value: str
+    expires_at: datetime | None = None
+
+    def __repr__(self) -> str:  # keys never reach a log through a repr
+        return f"PortalKey(value=<redacted>, expires_at={self.expires_at!r})"
+
+
+class Portal:
+    """One portal, driven through one Playwright page. Subclasses set ``slug`` and implement
+    ``open_key_page``, ``read_key`` and, for ``mode = "generate"``, ``generate_key``."""
+
+    slug: ClassVar[str]
+    mode: ClassVar[Mode] = "generate"
+    #: How long a new key lasts when the portal shows no expiry (None: unknown, never due).
+    validity: ClassVar[timedelta | None] = None
+    #: Keep the browser session (cookies) between runs, for portals that e-mail a login code.
+    keeps_session: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        page: Page,
+        selectors: Selectors,
+        settings: PortalSettings,
+        *,
+        one_time_code: Callable[[], str] | None = None,
+        secret: Callable[[str], None] = lambda _value: None,
+    ) -> None:
+        self.page = page
+        self.selectors = selectors
+        self.settings = settings
+        self.step = "start"
+        self._one_time_code = one_time_code
+        self._secret = secret
+
+    # -- the verbs a portal implements -------------------------------------------------------
+
+    def open_key_page(self) -> None:
+        """From the entry URL, log in and reach the page that shows the key."""
+        raise NotImplementedError
+
+    def read_key(self) -> PortalKey | None:
+        """The key the page shows now, or None when there is none yet."""
+        raise NotImplementedError
+
+    def generate_key(self) -> None:
+        """The click (and its confirmation) that makes a new key. Never retried."""
+        raise NotImplementedError
+
+    def new_key_expiry(self, obtained_at: datetime) -> datetime | None:
+        """The expiry of a key generated now, when the portal does not show one."""
+        return obtained_at + self.validity if self.validity else None
+
+    # -- what portal code is written with -------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url or self.selectors.portal.base_url
+
+    def url(self, name: str) -> str:
+        """A URL of the selectors file, relative ones resolved against the entry URL."""
+        from urllib.parse import urljoin
+
+        return urljoin(self.base_url, self.selectors.urls[name])
+
+    def at(self, step: str) -> None:
+        """Name the step under way, for errors and logs."""
+        self.step = step
+
+    def loc(self, name: str, within: Locator | Page | None = None) -> Locator:
+        """The locator called ``name`` in the selectors file, all its fallbacks or-ed."""
+        scope = within or self.page
+        combined: Locator | None = None
+        for strategy in self.selectors.locator(name):
+            one = _build(scope, strategy)
+            combined = one if combined is None else combined.or_(one)
+        assert combined is not None
+        return combined.first
+
+    def wait(self, name: str, *, state: Literal["visible", "attached"] = "visible") -> Locator:
+        locator = self.loc(name)
+        try:
+            locator.wait_for(state=state)
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+        return locator
+
+    def is_shown(self, name: str) -> bool:
+        return self.loc(name).is_visible()
+
+    def click(self, name: str) -> None:
+        try:
+            self.loc(name).click()
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
+    def fill(self, name: str, value: str) -> None:
+        try:
+            self.loc(name).fill(value)
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
+    def select(self, name: str, value: str) -> None:
+        try:
+            self.loc(name).select_option(value)
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
+    def choose(self, name: str, option: str) -> None:
+        """Pick ``option`` (its visible text) in a native select or in a custom combobox."""
+        field = self.loc(name)
+        try:
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(label=option)
+                return
+            field.click()
+            self.page.get_by_role("option", name=option, exact=True).click()
+        except PlaywrightTimeoutError:
+            raise self.changed(f"{name} › {option}") from None
+
+    def text_of(self, name: str) -> str:
+        try:
+            return self.loc(name).inner_text().strip()
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
+    def value_of(self, name: str) -> str:
+        """The value of a field, whole (not what fits in it on screen)."""
+        try:
+            return self.loc(name).input_value().strip()
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
+    def goto(self, url: str) -> None:
+        try:
+            response = self.page.goto(url)
+        except PlaywrightError as exc:
+            raise PortalUnavailable(
+                f"{self.slug}: cannot open {url}: {_first_line(exc)}",
+                opco=self.slug,
+                hint="check the network, or CFAKEY_" + self.slug.upper() + "__BASE_URL",
+            ) from None
+        if response is not None and response.status >= 500:
+            raise PortalUnavailable(
+                f"{self.slug}: {url} answered HTTP {response.status}",
+                opco=self.slug,
+                hint="the portal is down; try again later",
+            )
+
+    def changed(self, locator: str) -> PortalChanged:
+        return PortalChanged(self.slug, self.step, locator, self.page.url)
+
+    def login(self) -> None:
+        """Fill ``username`` and ``password``, press ``login_submit``, then wait for either
+        ``logged_in`` or ``login_error``; the latter raises LoginFailed."""
+        username, password = require_credentials(self.settings, self.slug)
+        self.at("login")
+        self.fill("username", username)
+        self.fill("password", password)
+        self.click("login_submit")
+        self.wait_outcome("logged_in", "login_error")
+        if self.is_shown("login_error"):
+            raise self.login_failed()
+
+    def login_failed(self) -> LoginFailed:
+        return LoginFailed(
+            f"{self.slug}: the portal refused the username or password",
+            opco=self.slug,
+            hint=f"check CFAKEY_{self.slug.upper()}__USERNAME and CFAKEY_{self.slug.upper()}__PASSWORD",
+        )
+
+    def wait_outcome(self, *names: str) -> str:
+        """Wait until one of several locators shows; return its name."""
+        combined = self.loc(names[0])
+        for name in names[1:]:
+            combined = combined.or_(self.loc(name))
+        try:
+            combined.first.wait_for(state="visible")
+        except PlaywrightTimeoutError:
+            raise self.changed(" or ".join(names)) from None
+        for name in names:
+            if self.loc(name).is_visible():
+                return name
+        return names[0]
+
+    def one_time_code(self) -> str:
+        """The code the portal e-mailed, from the OTP command or a prompt."""
+        if self._one_time_code is None:
+            raise RuntimeError("no one-time code provider")
+        return self._one_time_code()
+
+    def secret(self, value: str) -> str:
+        """Register a value read from the portal as secret (redacted from every log)."""
+        self._secret(value)
+        return value
+
+
+def _build(scope: Locator | Page, strategy: Strategy) -> Locator:
+    if strategy.role is not None:
+        if strategy.name is None:
+            return scope.get_by_role(strategy.role)  # type: ignore[arg-type]
+        return scope.get_by_role(
+            strategy.role,  # type: ignore[arg-type]
+            name=text_or_pattern(strategy.name),
+            exact=strategy.exact or None,
+        )
+    if strategy.label is not None:
+        return scope.get_by_label(text_or_pattern(strategy.label), exact=strategy.exact or None)
+    if strategy.text is not None:
+        return scope.get_by_text(text_or_pattern(strategy.text), exact=strategy.exact or None)
+    if strategy.placeholder is not None:
+        return scope.get_by_placeholder(
+            text_or_pattern(strategy.placeholder), exact=strategy.exact or None
+        )
+    if strategy.title is not None:
+        return scope.get_by_title(text_or_pattern(strategy.title), exact=strategy.exact or None)
+    assert strategy.css is not None
+    return scope.locator(strategy.css)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def parse_french_datetime(text: str) -> datetime | None:
+    """``dd/mm/yyyy`` or ``dd/mm/yyyy HH:MM`` in Paris time, as French portals print them."""
+    from zoneinfo import ZoneInfo
+
+    match = re.search(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2}))?", text)
+    if not match:
+        return None
+    day, month, year, hour, minute = match.groups()
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour or 0),
+        int(minute or 0),
+        tzinfo=ZoneInfo("Europe/Paris"),
+    )
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    import calendar
+
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -1,0 +1,50 @@
+"""OCAPIAT: PartNet's « Interfaçage OCAPIAT » tab. A key exists → « Afficher ma clé CFA »;
+generating needs a lifetime in months and overwrites the previous key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .._settings import OcapiatSettings
+from ._base import Portal, PortalKey, add_months
+
+
+class Ocapiat(Portal):
+    slug = "ocapiat"
+
+    def open_key_page(self) -> None:
+        self.at("public site")
+        self.goto(self.base_url)
+        self.click("mon_espace")
+        self.at("Mon espace Ocapiat")
+        self.click("profil_cfa")
+        self.click("partnet")
+        self.login()
+        self.at("Interfaçage OCAPIAT")
+        self.click("interfacage")
+        self.wait("key_page")
+
+    def read_key(self) -> PortalKey | None:
+        self.at("read key")
+        if self.wait_outcome("show_key", "no_key", "key_field") == "no_key":
+            return None
+        if not self.is_shown("key_field"):
+            self.click("show_key")
+        value = self.secret(self.value_of("key_field"))
+        return PortalKey(value) if value else None
+
+    def generate_key(self) -> None:
+        self.at("generate")
+        self.choose("lifetime", f"{self.lifetime_months} mois")
+        self.click("generate")
+        if self.wait_outcome("confirm", "generated") == "confirm":
+            self.click("confirm_ok")
+            self.wait("generated")
+
+    @property
+    def lifetime_months(self) -> int:
+        assert isinstance(self.settings, OcapiatSettings)
+        return self.settings.lifetime_months
+
+    def new_key_expiry(self, obtained_at: datetime) -> datetime | None:
+        return add_months(obtained_at, self.lifetime_months)
