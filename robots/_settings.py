@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from ._errors import ConfigError, MissingSetting
 
@@ -53,7 +58,21 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         secrets_nested_delimiter="__",
+        secrets_dir_missing="ok",
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Secrets files may be nested like variables: <dir>/CFAKEY_OCAPIAT__PASSWORD.
+        secrets = NestedSecretsSettingsSource(file_secret_settings)
+        return init_settings, env_settings, dotenv_settings, secrets
 
     store_path: Path = default_store_path()
     browser_path: Path | None = None
@@ -100,7 +119,7 @@ def require_credentials(settings: PortalSettings, slug: str) -> tuple[str, str]:
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings; a malformed value becomes a ConfigError naming the variable."""
     try:
-        return Settings(_secrets_dir=_secrets_dir(), **overrides)  # type: ignore[call-arg]
+        return Settings(_secrets_dir=_secrets_dir(), **overrides)
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_input=False, include_url=False):

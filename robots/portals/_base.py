@@ -45,6 +45,8 @@ class Portal:
     validity: ClassVar[timedelta | None] = None
     #: Keep the browser session (cookies) between runs, for portals that e-mail a login code.
     keeps_session: ClassVar[bool] = False
+    #: False for portals that never show the current key (only the store knows it).
+    shows_key: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -192,10 +194,11 @@ class Portal:
             raise self.login_failed()
 
     def login_failed(self) -> LoginFailed:
+        variables = f"CFAKEY_{self.slug.upper()}__USERNAME and CFAKEY_{self.slug.upper()}__PASSWORD"
         return LoginFailed(
             f"{self.slug}: the portal refused the username or password",
             opco=self.slug,
-            hint=f"check CFAKEY_{self.slug.upper()}__USERNAME and CFAKEY_{self.slug.upper()}__PASSWORD",
+            hint=f"check {variables}; cfakey does not retry, to spare the account a lockout",
         )
 
     def wait_outcome(self, *names: str) -> str:

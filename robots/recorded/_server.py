@@ -80,6 +80,8 @@ class RecordedPortal:
     does not answer (returns None) is served from the portal's folder as a static file."""
 
     slug: str = ""
+    #: The page the procedure starts from, inside the portal.
+    entry_path: str = "/"
 
     def __init__(self, root: Path, scenario: Scenario, prefix: str, outbox: Path) -> None:
         self.root = root
@@ -130,9 +132,13 @@ class RecordedPortal:
 
     def end_session(self, request: Request, response: Response) -> None:
         self.sessions.pop(request.cookies.get(self.cookie_name, ""), None)
-        response.headers.append(("Set-Cookie", f"{self.cookie_name}=; Path={self.prefix}/; Max-Age=0"))
+        response.headers.append(
+            ("Set-Cookie", f"{self.cookie_name}=; Path={self.prefix}/; Max-Age=0")
+        )
 
-    def new_key(self, alphabet: str = string.ascii_letters + string.digits, length: int = 40) -> str:
+    def new_key(
+        self, alphabet: str = string.ascii_letters + string.digits, length: int = 40
+    ) -> str:
         """Make a new key (overwriting the current one) and count the generation."""
         with self.lock:
             self.key = "".join(secrets.choice(alphabet) for _ in range(length))
@@ -144,7 +150,9 @@ class RecordedPortal:
         ``raw_*`` values as they are), ``$prefix`` set, and the cookie banner added when the
         scenario asks for one."""
         template = (self.root / name).read_text(encoding="utf-8")
-        filled = {k: (v if k.startswith("raw_") else html.escape(str(v))) for k, v in values.items()}
+        filled = {
+            k: (v if k.startswith("raw_") else html.escape(str(v))) for k, v in values.items()
+        }
         filled.setdefault("prefix", self.prefix)
         body = string.Template(template).safe_substitute(filled)
         return Response(200, body)
@@ -169,7 +177,9 @@ class RecordedPortal:
 CONSENT_SNIPPET = '<script src="/_common/consent.js" data-portal="{slug}" defer></script>'
 
 
-def load_app(slug: str, scenario: Scenario, outbox: Path, fixtures: Path = FIXTURES_DIR) -> RecordedPortal:
+def load_app(
+    slug: str, scenario: Scenario, outbox: Path, fixtures: Path = FIXTURES_DIR
+) -> RecordedPortal:
     root = fixtures / slug
     spec = importlib.util.spec_from_file_location(f"cfakey_fixture_{slug}", root / "app.py")
     if spec is None or spec.loader is None:
@@ -207,7 +217,7 @@ class PortalServer:
 
     def entry_url(self, slug: str) -> str:
         """The portal's entry URL: what ``CFAKEY_<SLUG>__BASE_URL`` points at."""
-        return f"{self.origin}/{slug}/"
+        return f"{self.origin}/{slug}{self.apps[slug].entry_path}"
 
     def start(self) -> PortalServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -254,9 +264,7 @@ class PortalServer:
         return response
 
     def _index(self) -> Response:
-        links = "".join(
-            f'<li><a href="/{slug}/">{slug}</a></li>' for slug in sorted(self.apps)
-        )
+        links = "".join(f'<li><a href="/{slug}/">{slug}</a></li>' for slug in sorted(self.apps))
         return Response(
             200,
             "<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>cfakey — portails "
@@ -306,7 +314,9 @@ def _handler_for(server: PortalServer) -> type[BaseHTTPRequestHandler]:
             try:
                 response = server.dispatch(request, url.path)
             except Exception as exc:  # a fixture bug shows as a 500, as a real portal's would
-                response = Response(500, f"<h1>Erreur interne</h1><pre>{html.escape(repr(exc))}</pre>")
+                response = Response(
+                    500, f"<h1>Erreur interne</h1><pre>{html.escape(repr(exc))}</pre>"
+                )
             payload = response.body.encode() if isinstance(response.body, str) else response.body
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)

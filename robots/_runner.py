@@ -1,0 +1,568 @@
+"""The common runner: for each portal, login → key page → read → decide → (warn) generate →
+read → check → store → deploy → report. Portal modules only say how their site looks."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+from ._browser import open_browser
+from ._decide import Action, Decision, decide, is_due
+from ._errors import (
+    ActionNeeded,
+    CfakeyError,
+    CodeNeeded,
+    ConfigError,
+    KeyCheckFailed,
+    PortalError,
+    PortalUnavailable,
+    Refused,
+    StoreError,
+)
+from ._logging import get_logger, redactor
+from ._opcos import OPCOS
+from ._selectors import load_selectors
+from ._settings import PortalSettings, Settings, require_credentials
+from ._store import KeyRecord, KeyStore, Source
+from .portals import Portal, PortalKey, portal_class
+
+Outcome = Literal["renewed", "adopted", "up-to-date", "skipped", "failed", "refused"]
+READ_ATTEMPTS = 3
+
+
+@dataclass
+class RenewOptions:
+    due: bool = False
+    within_days: int = 30
+    force: bool = False
+    yes: bool = False
+    dry_run: bool = False
+    headed: bool = False
+    #: Ask on the terminal (overwrite confirmation, one-time codes) when stdin is a TTY.
+    interactive: bool = field(default_factory=lambda: sys.stdin.isatty())
+
+
+@dataclass
+class Result:
+    opco: str
+    outcome: Outcome
+    expires_at: datetime | None = None
+    error: str | None = None
+    #: What was done or, with --dry-run, what would be done.
+    action: str | None = None
+    dry_run: bool = False
+
+    @property
+    def days_left(self) -> int | None:
+        if self.expires_at is None:
+            return None
+        return (self.expires_at - datetime.now(UTC)).days
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "opco": self.opco,
+            "outcome": self.outcome,
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "error": self.error,
+            "action": self.action,
+            "dry_run": self.dry_run,
+        }
+
+
+def exit_status(results: list[Result]) -> int:
+    if any(r.outcome == "failed" for r in results):
+        return 1
+    if any(r.outcome == "refused" for r in results):
+        return 3
+    return 0
+
+
+def check_renewable(slugs: list[str], settings: Settings) -> None:
+    """Every named OPCO exists, has a robot and has credentials; else a ConfigError (exit 2)."""
+    for slug in slugs:
+        opco = OPCOS.get(slug)
+        if opco is None:
+            raise ConfigError(f"unknown OPCO '{slug}'", hint="known: " + ", ".join(OPCOS))
+        if not opco.automated:
+            raise ConfigError(
+                f"{slug}: {opco.name} has no portal to renew from",
+                opco=slug,
+                hint=opco.human_step,
+            )
+        require_credentials(settings.portal(slug), slug)
+
+
+def renew(
+    slugs: list[str],
+    settings: Settings,
+    options: RenewOptions,
+    *,
+    browser: Browser | None = None,
+) -> list[Result]:
+    """Renew each OPCO in turn; one failure never stops the others."""
+    check_renewable(slugs, settings)
+    store = KeyStore(settings.store_path)
+    redactor.add(*settings.passwords())
+    redactor.add(*(r.key for r in store.read().records.values() if r.key))
+    results: list[Result] = []
+    with _browser(browser, settings, options) as get_browser:
+        for slug in slugs:
+            results.append(_renew_one(slug, settings, options, store, get_browser))
+    return results
+
+
+@contextmanager
+def _browser(
+    given: Browser | None, settings: Settings, options: RenewOptions
+) -> Iterator[Callable[[], Browser]]:
+    """A browser opened on first use only: a run where every key is skipped starts none."""
+    if given is not None:
+        yield lambda: given
+        return
+    opened: dict[str, Any] = {}
+
+    def get() -> Browser:
+        if "browser" not in opened:
+            opened["cm"] = open_browser(settings.browser_path, headed=options.headed)
+            opened["browser"] = opened["cm"].__enter__()
+        browser: Browser = opened["browser"]
+        return browser
+
+    try:
+        yield get
+    finally:
+        if "cm" in opened:
+            opened["cm"].__exit__(None, None, None)
+
+
+def _renew_one(
+    slug: str,
+    settings: Settings,
+    options: RenewOptions,
+    store: KeyStore,
+    get_browser: Callable[[], Browser],
+) -> Result:
+    log = get_logger(opco=slug)
+    stored = store.get(slug)
+    if options.due and stored.key and not is_due(stored.expires_at, _now(), options.within_days):
+        log.info("not due", expires_at=_iso(stored.expires_at))
+        return _record(store, slug, Result(slug, "skipped", stored.expires_at, action="not due"))
+    try:
+        run = _PortalRun(slug, settings, options, store, stored, log)
+        with run.opened(get_browser()):
+            result = run.execute()
+    except Refused as exc:
+        log.warning("refused", error=exc.message)
+        result = Result(slug, "refused", stored.expires_at, error=redactor.redact(exc.message))
+    except CfakeyError as exc:
+        log.error("failed", error=exc.message, error_type=type(exc).__name__)
+        result = Result(slug, "failed", stored.expires_at, error=redactor.redact(exc.message))
+    except PlaywrightError as exc:
+        message = f"{slug}: the browser failed: {_first_line(exc)}"
+        log.error("failed", error=message, error_type=type(exc).__name__)
+        result = Result(slug, "failed", stored.expires_at, error=redactor.redact(message))
+    if result.dry_run:
+        return result
+    return _record(store, slug, result)
+
+
+def _record(store: KeyStore, slug: str, result: Result) -> Result:
+    """Note the run's outcome in the store (never touching the key itself)."""
+    try:
+        store.update(slug, last_run_at=_now(), last_outcome=result.outcome, last_error=result.error)
+    except (OSError, StoreError) as exc:
+        get_logger(opco=slug).error("cannot record the outcome", error=str(exc))
+    return result
+
+
+class _PortalRun:
+    """One renewal of one portal, in its own browser context."""
+
+    def __init__(
+        self,
+        slug: str,
+        settings: Settings,
+        options: RenewOptions,
+        store: KeyStore,
+        stored: KeyRecord,
+        log: Any,
+    ) -> None:
+        self.slug = slug
+        self.name = OPCOS[slug].name
+        self.settings = settings
+        self.portal_settings: PortalSettings = settings.portal(slug)
+        self.options = options
+        self.store = store
+        self.stored = stored
+        self.log = log
+        self.selectors = load_selectors(slug)
+        self.cls = portal_class(slug)
+        self.session_path = store.path.with_name(f"{slug}.session.json")
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+        self.portal: Portal | None = None
+
+    @contextmanager
+    def opened(self, browser: Browser) -> Iterator[None]:
+        state = (
+            str(self.session_path)
+            if self.cls.keeps_session and self.session_path.is_file()
+            else None
+        )
+        self.context = browser.new_context(
+            storage_state=state, locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True
+        )
+        self.context.set_default_timeout(self.settings.timeout_seconds * 1000)
+        try:
+            self.page = self.context.new_page()
+            cookie_button = self._new_portal(self.page).loc("cookie_accept")
+            self.page.add_locator_handler(cookie_button, lambda button: button.click())
+            self.portal = self._new_portal(self.page)
+            yield
+        finally:
+            self.context.close()
+
+    def _new_portal(self, page: Page) -> Portal:
+        return self.cls(
+            page,
+            self.selectors,
+            self.portal_settings,
+            one_time_code=self._one_time_code,
+            secret=redactor.add,
+        )
+
+    # -- the steps ---------------------------------------------------------------------------
+
+    def execute(self) -> Result:
+        assert self.portal is not None
+        if self.cls.shows_key:
+            shown = self._reach(open_page=True, read=True)
+        else:  # only the store knows the current key: open the portal only to generate
+            stored = self.stored
+            shown = PortalKey(stored.key, stored.expires_at) if stored.key else None
+        decision = decide(
+            shown.value if shown else None,
+            shown.expires_at if shown else None,
+            self.stored,
+            can_generate=self.cls.mode == "generate",
+            force=self.options.force,
+            within_days=self.options.within_days,
+            now=_now(),
+        )
+        self.log.info("decision", action=decision.action.value, reason=decision.reason)
+        if self.options.dry_run:
+            return self._dry_run(decision)
+        if decision.action is Action.READ_ONLY_MISSING:
+            raise ActionNeeded(
+                f"{self.slug}: {self.name} shows no key yet",
+                opco=self.slug,
+                hint=f"{self.name} generates it; ask its support, then run again",
+            )
+        if decision.action is Action.KEEP:
+            return self._keep(shown, decision)
+        if decision.action is Action.ADOPT:
+            assert shown is not None
+            return self._adopt(shown, decision)
+        if decision.action is Action.OVERWRITE:
+            self._confirm_overwrite()
+        if not self.cls.shows_key:
+            self._reach(open_page=True, read=False)
+        return self._generate(shown, decision)
+
+    def _reach(self, *, open_page: bool, read: bool = True) -> PortalKey | None:
+        """Reach the key page and read it; logins, navigation and reads are retried (bounded),
+        a refused password or a changed page are not."""
+        assert self.portal is not None
+        portal = self.portal
+        for attempt in Retrying(
+            stop=stop_after_attempt(READ_ATTEMPTS),
+            wait=wait_exponential(multiplier=1, max=8),
+            retry=retry_if_exception_type((PortalUnavailable, _TransientBrowserError)),
+            reraise=True,
+        ):
+            with attempt:
+                try:
+                    if open_page:
+                        portal.open_key_page()
+                    return portal.read_key() if read else None
+                except PlaywrightError as exc:
+                    if "Timeout" in type(exc).__name__:
+                        raise portal.changed(portal.step) from None
+                    raise _TransientBrowserError(f"{self.slug}: {_first_line(exc)}") from None
+        return None  # pragma: no cover - Retrying either returns or raises
+
+    def _dry_run(self, decision: Decision) -> Result:
+        would = {
+            Action.GENERATE: "would generate a key",
+            Action.RENEW: "would generate a new key, overwriting the current one",
+            Action.OVERWRITE: "would overwrite a working key (needs --yes)",
+            Action.KEEP: "would keep the current key",
+            Action.ADOPT: "would adopt the portal's key",
+            Action.READ_ONLY_MISSING: "nothing to read yet",
+        }[decision.action]
+        return Result(
+            self.slug,
+            "skipped",
+            decision.expires_at or self.stored.expires_at,
+            action=would,
+            dry_run=True,
+        )
+
+    def _keep(self, shown: PortalKey | None, decision: Decision) -> Result:
+        if shown and decision.expires_at and decision.expires_at != self.stored.expires_at:
+            self.store.update(self.slug, expires_at=decision.expires_at)
+        self.log.info("key up to date", expires_at=_iso(decision.expires_at))
+        return Result(self.slug, "up-to-date", decision.expires_at, action="kept")
+
+    def _adopt(self, shown: PortalKey, decision: Decision) -> Result:
+        self.log.warning(
+            "adopting the portal's key",
+            reason=decision.reason,
+            detail=f"the key at {self.name} is not the one cfakey stored; storing it",
+        )
+        self._store_key(shown.value, decision.expires_at, "adopted")
+        self._deploy(shown.value, decision.expires_at)
+        return Result(self.slug, "adopted", decision.expires_at, action="adopted")
+
+    def _confirm_overwrite(self) -> None:
+        if self.options.yes:
+            return
+        question = (
+            f"{self.name}: the current key is not due. Generating a new one makes the CFA's "
+            "software fail at this OPCO until it has the new key. Overwrite it? [y/N] "
+        )
+        if self.options.interactive:
+            sys.stderr.write(question)
+            sys.stderr.flush()
+            if sys.stdin.readline().strip().lower() in ("y", "yes", "o", "oui"):
+                return
+        raise Refused(
+            f"{self.slug}: overwriting a key that is not due needs confirmation",
+            opco=self.slug,
+            hint="add --yes to confirm, or drop --force",
+        )
+
+    def _generate(self, shown: PortalKey | None, decision: Decision) -> Result:
+        assert self.portal is not None
+        old = shown.value if shown else None
+        if decision.overwrites:
+            self.log.warning(
+                "overwriting the current key",
+                reason=decision.reason,
+                breaks=f"the CFA's software is refused by {self.name} until it has the new key",
+            )
+        self.log.info("generating a key")
+        try:
+            self.portal.generate_key()
+        except (CfakeyError, PlaywrightError) as exc:
+            # Never click again: look at what the portal now shows instead.
+            self.log.error("generation failed; re-reading the portal", error=str(exc))
+            new = self._reread_after_failure()
+            if new is None or new.value == old:
+                raise
+        else:
+            new = self._reach(open_page=False)
+        now = _now()
+        value = self._check(new, old)
+        expires_at = (new.expires_at if new else None) or self.portal.new_key_expiry(now)
+        self._store_key(value, expires_at, "generated", obtained_at=now)
+        self._save_session()
+        self._deploy(value, expires_at)
+        return Result(self.slug, "renewed", expires_at, action="generated")
+
+    def _reread_after_failure(self) -> PortalKey | None:
+        try:
+            return self._reach(open_page=True) if self.cls.shows_key else None
+        except (CfakeyError, PlaywrightError):
+            return None
+
+    def _check(self, new: PortalKey | None, old: str | None) -> str:
+        if new is None or not new.value:
+            raise KeyCheckFailed(
+                f"{self.slug}: no key on the page after generating",
+                opco=self.slug,
+                hint=f"log into {self.name} to check whether a key was generated",
+            )
+        redactor.add(new.value)
+        if not re.fullmatch(self.selectors.portal.key_pattern, new.value):
+            raise KeyCheckFailed(
+                f"{self.slug}: what was read after generating does not look like a key "
+                f"({len(new.value)} characters)",
+                opco=self.slug,
+                hint=f"a key was probably generated: copy it from {self.name} by hand and "
+                f"`cfakey import {self.slug}`; then check selectors/{self.slug}.toml",
+            )
+        if new.value == old:
+            raise KeyCheckFailed(
+                f"{self.slug}: the key did not change after generating",
+                opco=self.slug,
+                hint=f"log into {self.name} to check",
+            )
+        return new.value
+
+    def _store_key(
+        self,
+        key: str,
+        expires_at: datetime | None,
+        source: Source,
+        *,
+        obtained_at: datetime | None = None,
+    ) -> None:
+        """Store the key before anything else; if the store fails, save it where a person
+        can find it and say where, loudly."""
+        try:
+            self.stored = self.store.save_key(
+                self.slug,
+                key,
+                obtained_at=obtained_at or _now(),
+                expires_at=expires_at,
+                source=source,
+            )
+        except (OSError, StoreError) as exc:
+            rescue = _rescue(self.slug, key, self.store.path)
+            raise StoreError(
+                f"{self.slug}: a new key could not be written to the store ({exc})",
+                opco=self.slug,
+                hint=f"THE KEY IS SAVED IN {rescue} (mode 0600): import it with "
+                f"`cfakey import {self.slug} < {rescue}` once the store is fixed",
+            ) from None
+        self.log.info("key stored", source=source, expires_at=_iso(expires_at))
+
+    def _save_session(self) -> None:
+        if not self.cls.keeps_session or self.context is None:
+            return
+        fd = os.open(self.session_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        self.context.storage_state(path=self.session_path)
+        os.chmod(self.session_path, 0o600)
+
+    def _deploy(self, key: str, expires_at: datetime | None) -> None:
+        run_deploy_hook(self.settings.deploy_hook, self.slug, key, expires_at, self.log)
+
+    def _one_time_code(self) -> str:
+        return one_time_code(self.slug, self.portal_settings, self.options.interactive)
+
+
+def run_deploy_hook(
+    hook: str | None, slug: str, key: str, expires_at: datetime | None, log: Any
+) -> None:
+    """Hand the key to the CFA's software: the hook reads it on stdin."""
+    if not hook:
+        return
+    env = dict(os.environ, CFAKEY_OPCO=slug, CFAKEY_EXPIRES_AT=_iso(expires_at) or "")
+    try:
+        done = subprocess.run(
+            hook,
+            shell=True,
+            input=key,
+            text=True,
+            env=env,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise PortalError(
+            f"{slug}: the key is stored, but the deploy hook did not finish in 300 s",
+            opco=slug,
+            hint="check CFAKEY_DEPLOY_HOOK",
+        ) from None
+    if done.returncode != 0:
+        raise PortalError(
+            f"{slug}: the key is stored, but the deploy hook failed (exit {done.returncode})",
+            opco=slug,
+            hint="fix CFAKEY_DEPLOY_HOOK, then run `cfakey show` to hand the key over",
+        )
+    log.info("deploy hook done")
+
+
+def one_time_code(slug: str, settings: PortalSettings, interactive: bool) -> str:
+    """The code a portal e-mailed: from the OTP command, else a prompt on a terminal."""
+    variable = f"CFAKEY_{slug.upper()}__OTP_COMMAND"
+    if settings.otp_command:
+        try:
+            done = subprocess.run(
+                settings.otp_command,
+                shell=True,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise CodeNeeded(
+                f"{slug}: the one-time code command did not answer in 300 s",
+                opco=slug,
+                hint=f"check {variable}",
+            ) from None
+        code = done.stdout.strip()
+        if done.returncode != 0 or not code:
+            raise CodeNeeded(
+                f"{slug}: the one-time code command printed no code (exit {done.returncode})",
+                opco=slug,
+                hint=f"check {variable}",
+            )
+        redactor.add(code)
+        return code
+    if interactive:
+        sys.stderr.write(f"{OPCOS[slug].name} e-mailed a one-time code. Code: ")
+        sys.stderr.flush()
+        code = sys.stdin.readline().strip()
+        if code:
+            redactor.add(code)
+            return code
+    raise CodeNeeded(
+        f"{slug}: the portal e-mailed a one-time code and cfakey has no way to read it",
+        opco=slug,
+        hint=f"set {variable} to a command that prints the code, or run on a terminal",
+    )
+
+
+class _TransientBrowserError(PortalUnavailable):
+    pass
+
+
+def _rescue(slug: str, key: str, store_path: Path) -> Path:
+    stamp = _now().strftime("%Y%m%dT%H%M%SZ")
+    for directory in (store_path.parent, Path.home(), Path("/tmp")):
+        path = directory / f"cfakey-rescued-{slug}-{stamp}.key"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            return path
+        except OSError:
+            continue
+    raise StoreError(f"{slug}: nowhere to save a new key; the key is lost")  # pragma: no cover
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
