@@ -25,15 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Obtain, renew and store the API keys (CFA_KEY) of the OPCO.",
     )
     parser.add_argument("--version", action="version", version=f"cfakey {__version__}")
-    parser.add_argument(
-        "--log-format",
-        choices=["auto", "console", "json"],
-        default=None,
-        help="logs on stderr: console text, JSON lines, or auto (console on a terminal)",
-    )
+    log_format = {
+        "choices": ["auto", "console", "json"],
+        "help": "logs on stderr: console text, JSON lines, or auto (console on a terminal)",
+    }
+    parser.add_argument("--log-format", default=None, **log_format)  # type: ignore[arg-type]
+    # Also accepted after the command, where people tend to put it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-format", default=argparse.SUPPRESS, **log_format)  # type: ignore[arg-type]
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("renew", help="renew keys at the OPCO portals")
+    p = sub.add_parser("renew", parents=[common], help="renew keys at the OPCO portals")
     p.add_argument("opcos", nargs="*", metavar="OPCO", help="slugs: " + ", ".join(ROBOT_SLUGS))
     p.add_argument("--all", action="store_true", help="every portal whose credentials are set")
     p.add_argument("--due", action="store_true", help="only keys missing or expiring soon")
@@ -50,32 +52,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON document")
     p.add_argument("--headed", action="store_true", help="show the browser")
 
-    p = sub.add_parser("status", help="every OPCO: its key, expiry and last run")
+    p = sub.add_parser("status", parents=[common], help="every OPCO: its key, expiry and last run")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("show", help="print a stored key (the one command that prints keys)")
+    p = sub.add_parser(
+        "show", parents=[common], help="print a stored key (the one command that prints keys)"
+    )
     p.add_argument("opco", metavar="OPCO")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("import", help="store a key read on standard input")
+    p = sub.add_parser("import", parents=[common], help="store a key read on standard input")
     p.add_argument("opco", metavar="OPCO")
     p.add_argument("--expires", metavar="YYYY-MM-DD", help="its expiry, when known")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("redeem", help="open a one-time link (OPCO 2i) and store its key")
+    p = sub.add_parser(
+        "redeem", parents=[common], help="open a one-time link (OPCO 2i) and store its key"
+    )
     p.add_argument("opco", metavar="OPCO")
     p.add_argument("url")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--json", action="store_true")
     p.add_argument("--headed", action="store_true")
 
-    p = sub.add_parser("demo", help="renew every key against the recorded portals")
+    p = sub.add_parser(
+        "demo", parents=[common], help="renew every key against the recorded portals"
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument("--headed", action="store_true")
 
-    p = sub.add_parser("portals", help="the recorded portals")
+    p = sub.add_parser("portals", parents=[common], help="the recorded portals")
     portals = p.add_subparsers(dest="portals_command", required=True, metavar="ACTION")
-    serve = portals.add_parser("serve", help="serve the recorded portals for a person to browse")
+    serve = portals.add_parser(
+        "serve", parents=[common], help="serve the recorded portals for a person to browse"
+    )
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--key-present", action="store_true", help="portals start with a key")

@@ -16,7 +16,15 @@ from ._opcos import ROBOT_SLUGS
 from ._report import print_results
 from ._runner import RenewOptions, exit_status, renew
 from ._settings import load_settings
-from .recorded import DEMO_PASSWORD, DEMO_USERNAME, FIXTURES_DIR, PortalServer, Scenario
+from .portals import portal_class
+from .recorded import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    FIXTURES_DIR,
+    PortalServer,
+    Scenario,
+    sample_key,
+)
 
 
 def recorded_slugs() -> list[str]:
@@ -47,7 +55,11 @@ def demo_overrides(server: PortalServer) -> dict[str, dict[str, object]]:
 def run_demo(*, as_json: bool = False, headed: bool = False, browser: Browser | None = None) -> int:
     slugs = recorded_slugs()
     with tempfile.TemporaryDirectory(prefix="cfakey-demo-") as tmp:
-        scenarios = {slug: Scenario() for slug in slugs}
+        # Atlas makes its keys itself: its recording starts with one, for the robot to read.
+        scenarios = {
+            slug: Scenario(key=None if portal_class(slug).mode == "generate" else sample_key(slug))
+            for slug in slugs
+        }
         with PortalServer(scenarios, outbox=Path(tmp) / "outbox") as server:
             settings = load_settings(
                 store_path=Path(tmp) / "store" / "keys.json", **demo_overrides(server)

@@ -22,6 +22,7 @@ from .._selectors import Selectors, Strategy, text_or_pattern
 from .._settings import PortalSettings, require_credentials
 
 Mode = Literal["generate", "read", "redeem", "import"]
+MENU_TIMEOUT_MS = 3000  # an open menu shows its items at once; longer means it closed
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,19 @@ class Portal:
             self.loc(name).click()
         except PlaywrightTimeoutError:
             raise self.changed(name) from None
+
+    def click_in_menu(self, menu: str, item: str) -> None:
+        """Open a drop-down menu and click one of its items. A menu that closed under us (a
+        cookie banner dismissed over it, a re-render) is opened once more."""
+        for attempt in (1, 2):
+            if attempt == 1 or not self.loc(item).is_visible():
+                self.click(menu)
+            try:
+                self.loc(item).click(timeout=MENU_TIMEOUT_MS)
+                return
+            except PlaywrightTimeoutError:
+                if attempt == 2:
+                    raise self.changed(f"{menu} › {item}") from None
 
     def fill(self, name: str, value: str) -> None:
         try:

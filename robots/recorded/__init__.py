@@ -10,6 +10,7 @@ from ._server import (
     Request,
     Response,
     Scenario,
+    sample_key,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "Request",
     "Response",
     "Scenario",
+    "sample_key",
 ]

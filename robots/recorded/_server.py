@@ -177,16 +177,31 @@ class RecordedPortal:
 CONSENT_SNIPPET = '<script src="/_common/consent.js" data-portal="{slug}" defer></script>'
 
 
-def load_app(
-    slug: str, scenario: Scenario, outbox: Path, fixtures: Path = FIXTURES_DIR
-) -> RecordedPortal:
+def _fixture_module(slug: str, fixtures: Path = FIXTURES_DIR) -> Any:
     root = fixtures / slug
     spec = importlib.util.spec_from_file_location(f"cfakey_fixture_{slug}", root / "app.py")
     if spec is None or spec.loader is None:
         raise FileNotFoundError(root / "app.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    app: RecordedPortal = module.App(root, scenario, f"/{slug}", outbox)
+    return module
+
+
+def sample_key(slug: str, expires_at: datetime | None = None) -> str:
+    """A key as this OPCO hands them out (its fixture's ``sample_key`` where it has one, e.g. a
+    JWT at Opco EP), for a scenario that starts with a key."""
+    make = getattr(_fixture_module(slug), "sample_key", None)
+    if make is not None:
+        return str(make(expires_at))
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(40))
+
+
+def load_app(
+    slug: str, scenario: Scenario, outbox: Path, fixtures: Path = FIXTURES_DIR
+) -> RecordedPortal:
+    module = _fixture_module(slug, fixtures)
+    app: RecordedPortal = module.App(fixtures / slug, scenario, f"/{slug}", outbox)
     app.slug = slug
     return app
 
@@ -206,7 +221,7 @@ class PortalServer:
         self.outbox = outbox
         self.fixtures = fixtures
         self.apps = {slug: load_app(slug, sc, outbox, fixtures) for slug, sc in scenarios.items()}
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = _QuietServer((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -271,6 +286,15 @@ class PortalServer:
             f"enregistrés</title></head><body><h1>Portails enregistrés</h1><ul>{links}</ul>"
             f"<p>Compte de démonstration : {DEMO_USERNAME}</p></body></html>",
         )
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser closing a connection early is normal; anything else is a fixture bug.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _static(root: Path, rest: str) -> Response:

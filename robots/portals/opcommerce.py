@@ -1,0 +1,36 @@
+"""L'Opcommerce: « Web Services Partenaire » › top-right menu › « Accrochage API ». The page shows
+the key with its « Date d'expiration »; « Générer une nouvelle clé d'API » overwrites it.
+« Révoquer l'accès » is never clicked."""
+
+from __future__ import annotations
+
+from ._base import Portal, PortalKey, parse_french_datetime
+
+
+class Opcommerce(Portal):
+    slug = "opcommerce"
+
+    def open_key_page(self) -> None:
+        self.at("Web Services Partenaire")
+        self.goto(self.base_url)
+        self.login()
+        if self.wait_outcome("site_choice", "user_menu") == "site_choice":
+            self.at("choix de l'établissement")
+            self.click("site_choice")
+        self.at("Accrochage API")
+        self.click_in_menu("user_menu", "accrochage_api")
+        self.wait("key_page")
+
+    def read_key(self) -> PortalKey | None:
+        self.at("read key")
+        self.wait("key_field")
+        value = self.value_of("key_field")
+        if not value:  # no key yet: an empty field and no date
+            return None
+        expiry = self.text_of("expiry") if self.is_shown("expiry") else ""
+        return PortalKey(self.secret(value), parse_french_datetime(expiry))
+
+    def generate_key(self) -> None:
+        self.at("generate")
+        self.click("generate")
+        self.wait("generated")

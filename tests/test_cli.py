@@ -1,0 +1,167 @@
+"""The cfakey command as users and schedulers see it: exit statuses, messages, JSON documents."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from robots._opcos import OPCOS
+from robots._store import KeyStore
+from robots.recorded import DEMO_PASSWORD, PortalServer, Scenario
+
+Serve = Callable[..., PortalServer]
+
+
+def cli(
+    *argv: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real console entry point, in a child process with no terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "robots", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_missing_credentials_is_a_configuration_error_naming_the_variable() -> None:
+    done = cli("renew", "ocapiat")
+    assert done.returncode == 2
+    assert "CFAKEY_OCAPIAT__USERNAME" in done.stderr
+    assert done.stdout == ""
+
+
+def test_unknown_opco_is_a_usage_error() -> None:
+    done = cli("renew", "opcox")
+    assert done.returncode == 2
+    assert "unknown OPCO 'opcox'" in done.stderr and "ocapiat" in done.stderr
+
+
+def test_all_without_any_credentials_says_what_to_set() -> None:
+    done = cli("renew", "--all", "--due")
+    assert done.returncode == 2
+    assert "CFAKEY_OCAPIAT__USERNAME" in done.stderr
+
+
+def test_renew_end_to_end_in_a_child_process(serve: Serve) -> None:
+    server = serve(ocapiat=Scenario(cookie_banner=True))
+    done = cli("renew", "ocapiat", "--json", "--log-format", "json")
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(done.stdout)
+    assert result["opco"] == "ocapiat" and result["outcome"] == "renewed"
+    assert result["expires_at"]
+    key = server.apps["ocapiat"].key
+    assert key and key not in done.stdout + done.stderr
+    assert DEMO_PASSWORD not in done.stdout + done.stderr
+    assert all(json.loads(line)["event"] for line in done.stderr.splitlines())
+    shown = cli("show", "ocapiat", "--json")
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout) == {
+        "opco": "ocapiat",
+        "key": key,
+        "obtained_at": json.loads(shown.stdout)["obtained_at"],
+        "expires_at": result["expires_at"],
+        "source": "generated",
+    }
+
+
+def test_renew_all_takes_only_the_configured_portals(
+    serve: Serve, cfakey: Callable[..., object]
+) -> None:
+    serve(ocapiat=Scenario())
+    run = cfakey("renew", "--all", "--json")
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert [r["opco"] for r in json.loads(run.out)] == ["ocapiat"]  # type: ignore[attr-defined]
+
+
+def test_status_lists_all_eleven_opco() -> None:
+    done = cli("status", "--json")
+    assert done.returncode == 0
+    rows = json.loads(done.stdout)
+    assert [r["opco"] for r in rows] == list(OPCOS)
+    for row in rows:
+        assert {
+            "opco",
+            "mode",
+            "stored",
+            "obtained_at",
+            "expires_at",
+            "days_left",
+            "last_outcome",
+        } <= set(row)
+    modes = {r["opco"]: r["mode"] for r in rows}
+    assert modes["atlas"] == "read" and modes["opco2i"] == "redeem"
+    assert modes["akto"] == "import" and modes["ocapiat"] == "generate"
+    assert "ask AKTO" in next(r for r in rows if r["opco"] == "akto")["next_step"]
+    table = cli("status").stdout
+    assert "Uniformation" in table and "days left" in table
+
+
+def test_show_without_a_key_exits_1_with_a_message() -> None:
+    done = cli("show", "sante")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "no key stored for OPCO Santé" in done.stderr
+
+
+def test_import_reads_stdin_and_tracks_the_expiry(store: KeyStore) -> None:
+    key = "CONSTRUCTYS-0123456789abcdef"
+    done = cli("import", "constructys", "--expires", "2027-06-30", stdin=key + "\n")
+    assert done.returncode == 0, done.stderr
+    assert key not in done.stdout + done.stderr
+    record = store.get("constructys")
+    assert record.key == key and record.source == "imported"
+    assert record.expires_at is not None and record.expires_at.date().isoformat() == "2027-06-30"
+    status = {r["opco"]: r for r in json.loads(cli("status", "--json").stdout)}
+    assert status["constructys"]["stored"] is True
+    assert status["constructys"]["days_left"] is not None
+
+
+def test_import_refuses_an_empty_key(store: KeyStore) -> None:
+    done = cli("import", "akto", stdin="\n")
+    assert done.returncode == 1
+    assert "no key on standard input" in done.stderr
+    assert not store.path.exists()
+
+
+def test_import_refuses_an_implausible_key(store: KeyStore) -> None:
+    done = cli("import", "uniformation", stdin="Bonjour, voici votre clé : abc\n")
+    assert done.returncode == 1
+    assert "does not look like an API key" in done.stderr
+    assert "Bonjour" not in done.stderr
+    assert not store.path.exists()
+
+
+def test_import_refuses_a_malformed_date(store: KeyStore) -> None:
+    done = cli("import", "akto", "--expires", "30/06/2027", stdin="A" * 32)
+    assert done.returncode == 2
+    assert "YYYY-MM-DD" in done.stderr
+
+
+def test_deploy_hook_gets_the_key_on_stdin(
+    serve: Serve, cfakey: Callable[..., object], tmp_path: Path, monkeypatch
+) -> None:
+    received = tmp_path / "received"
+    monkeypatch.setenv("CFAKEY_DEPLOY_HOOK", f'cat > {received}; echo "$CFAKEY_OPCO" >> {received}')
+    server = serve(ocapiat=Scenario())
+    run = cfakey("renew", "ocapiat")
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert received.read_text() == f"{server.apps['ocapiat'].key}ocapiat\n"
+
+
+def test_failed_deploy_hook_keeps_the_key_and_exits_1(
+    serve: Serve, cfakey: Callable[..., object], store: KeyStore, monkeypatch
+) -> None:
+    monkeypatch.setenv("CFAKEY_DEPLOY_HOOK", "exit 7")
+    server = serve(ocapiat=Scenario())
+    run = cfakey("renew", "ocapiat", "--json")
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "deploy hook failed (exit 7)" in json.loads(run.out)[0]["error"]  # type: ignore[attr-defined]
+    assert store.get("ocapiat").key == server.apps["ocapiat"].key
