@@ -31,6 +31,7 @@ from ._errors import (
     CodeNeeded,
     ConfigError,
     KeyCheckFailed,
+    LoginFailed,
     PortalError,
     PortalUnavailable,
     Refused,
@@ -68,6 +69,8 @@ class Result:
     #: What was done or, with --dry-run, what would be done.
     action: str | None = None
     dry_run: bool = False
+    #: The failure is the configuration's (exit status 2), e.g. a SIRET to choose.
+    config_error: bool = False
 
     @property
     def days_left(self) -> int | None:
@@ -87,6 +90,8 @@ class Result:
 
 
 def exit_status(results: list[Result]) -> int:
+    if any(r.config_error for r in results):
+        return 2
     if any(r.outcome == "failed" for r in results):
         return 1
     if any(r.outcome == "refused" for r in results):
@@ -173,7 +178,13 @@ def _renew_one(
         result = Result(slug, "refused", stored.expires_at, error=redactor.redact(exc.message))
     except CfakeyError as exc:
         log.error("failed", error=exc.message, error_type=type(exc).__name__)
-        result = Result(slug, "failed", stored.expires_at, error=redactor.redact(exc.message))
+        result = Result(
+            slug,
+            "failed",
+            stored.expires_at,
+            error=redactor.redact(exc.message),
+            config_error=isinstance(exc, ConfigError),
+        )
     except PlaywrightError as exc:
         message = f"{slug}: the browser failed: {_first_line(exc)}"
         log.error("failed", error=message, error_type=type(exc).__name__)
@@ -371,6 +382,8 @@ class _PortalRun:
         self.log.info("generating a key")
         try:
             self.portal.generate_key()
+        except (ActionNeeded, ConfigError, LoginFailed):
+            raise  # a refusal, not an accident: re-reading would show nothing new
         except (CfakeyError, PlaywrightError) as exc:
             # Never click again: look at what the portal now shows instead.
             self.log.error("generation failed; re-reading the portal", error=str(exc))
