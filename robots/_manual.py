@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import Browser
 
 from ._browser import open_browser
+from ._commands import run_deploy_hook
 from ._errors import ConfigError, KeyCheckFailed
 from ._logging import get_logger, redactor
 from ._opcos import OPCOS
-from ._runner import RenewOptions, Result, run_deploy_hook
+from ._runner import RenewOptions, Result
 from ._selectors import load_selectors
 from ._settings import Settings
 from ._store import KeyStore, Source

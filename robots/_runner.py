@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,15 +23,14 @@ from tenacity import (
 )
 
 from ._browser import open_browser
+from ._commands import one_time_code, run_deploy_hook
 from ._decide import Action, Decision, decide, is_due
 from ._errors import (
     ActionNeeded,
     CfakeyError,
-    CodeNeeded,
     ConfigError,
     KeyCheckFailed,
     LoginFailed,
-    PortalError,
     PortalUnavailable,
     Refused,
     StoreError,
@@ -471,81 +469,6 @@ class _PortalRun:
 
     def _one_time_code(self) -> str:
         return one_time_code(self.slug, self.portal_settings, self.options.interactive)
-
-
-def run_deploy_hook(
-    hook: str | None, slug: str, key: str, expires_at: datetime | None, log: Any
-) -> None:
-    """Hand the key to the CFA's software: the hook reads it on stdin."""
-    if not hook:
-        return
-    env = dict(os.environ, CFAKEY_OPCO=slug, CFAKEY_EXPIRES_AT=_iso(expires_at) or "")
-    try:
-        done = subprocess.run(
-            hook,
-            shell=True,
-            input=key,
-            text=True,
-            env=env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise PortalError(
-            f"{slug}: the key is stored, but the deploy hook did not finish in 300 s",
-            opco=slug,
-            hint="check CFAKEY_DEPLOY_HOOK",
-        ) from None
-    if done.returncode != 0:
-        raise PortalError(
-            f"{slug}: the key is stored, but the deploy hook failed (exit {done.returncode})",
-            opco=slug,
-            hint="fix CFAKEY_DEPLOY_HOOK, then run `cfakey show` to hand the key over",
-        )
-    log.info("deploy hook done")
-
-
-def one_time_code(slug: str, settings: PortalSettings, interactive: bool) -> str:
-    """The code a portal e-mailed: from the OTP command, else a prompt on a terminal."""
-    variable = f"CFAKEY_{slug.upper()}__OTP_COMMAND"
-    if settings.otp_command:
-        try:
-            done = subprocess.run(
-                settings.otp_command,
-                shell=True,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise CodeNeeded(
-                f"{slug}: the one-time code command did not answer in 300 s",
-                opco=slug,
-                hint=f"check {variable}",
-            ) from None
-        code = done.stdout.strip()
-        if done.returncode != 0 or not code:
-            raise CodeNeeded(
-                f"{slug}: the one-time code command printed no code (exit {done.returncode})",
-                opco=slug,
-                hint=f"check {variable}",
-            )
-        redactor.add(code)
-        return code
-    if interactive:
-        sys.stderr.write(f"{OPCOS[slug].name} e-mailed a one-time code. Code: ")
-        sys.stderr.flush()
-        code = sys.stdin.readline().strip()
-        if code:
-            redactor.add(code)
-            return code
-    raise CodeNeeded(
-        f"{slug}: the portal e-mailed a one-time code and cfakey has no way to read it",
-        opco=slug,
-        hint=f"set {variable} to a command that prints the code, or run on a terminal",
-    )
 
 
 class _TransientBrowserError(PortalUnavailable):

@@ -87,13 +87,19 @@ class Run:
 def cfakey(
     browser: Browser, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Run]:
-    """Run the cfakey command in-process, sharing the session's Chromium; stdin is no TTY."""
+    """Run the cfakey command in-process, sharing the session's Chromium; stdin is no terminal
+    unless ``tty=True`` (then a person answers with ``stdin``)."""
 
-    def run(*argv: str, stdin: str = "") -> Run:
+    def run(*argv: str, stdin: str = "", tty: bool = False) -> Run:
         capsys.readouterr()
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        monkeypatch.setattr("sys.stdin", _Terminal(stdin) if tty else io.StringIO(stdin))
         code = main(list(argv), browser=browser)
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True

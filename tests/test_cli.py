@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from robots._opcos import OPCOS
 from robots._store import KeyStore
-from robots.recorded import DEMO_PASSWORD, PortalServer, Scenario
+from robots.recorded import DEMO_PASSWORD, DEMO_USERNAME, PortalServer, Scenario
 
 Serve = Callable[..., PortalServer]
 
@@ -165,3 +167,69 @@ def test_failed_deploy_hook_keeps_the_key_and_exits_1(
     assert run.code == 1  # type: ignore[attr-defined]
     assert "deploy hook failed (exit 7)" in json.loads(run.out)[0]["error"]  # type: ignore[attr-defined]
     assert store.get("ocapiat").key == server.apps["ocapiat"].key
+
+
+def _seed_not_due(store: KeyStore, key: str) -> None:
+    later = datetime.now(UTC) + timedelta(days=200)
+    store.save_key(
+        "ocapiat", key, obtained_at=datetime.now(UTC), expires_at=later, source="generated"
+    )
+
+
+def test_force_on_a_terminal_asks_and_a_yes_overwrites(
+    serve: Serve, cfakey: Callable[..., object], store: KeyStore
+) -> None:
+    key = "f" * 36
+    server = serve(ocapiat=Scenario(key=key))
+    _seed_not_due(store, key)
+    run = cfakey("renew", "ocapiat", "--force", stdin="o\n", tty=True)
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert "Overwrite it? [y/N]" in run.err  # type: ignore[attr-defined]
+    assert server.apps["ocapiat"].generations == 1
+    assert store.get("ocapiat").key == server.apps["ocapiat"].key != key
+
+
+def test_force_on_a_terminal_answered_no_refuses(
+    serve: Serve, cfakey: Callable[..., object], store: KeyStore
+) -> None:
+    key = "f" * 36
+    server = serve(ocapiat=Scenario(key=key))
+    _seed_not_due(store, key)
+    run = cfakey("renew", "ocapiat", "--force", stdin="\n", tty=True)
+    assert run.code == 3  # type: ignore[attr-defined]
+    assert server.apps["ocapiat"].generations == 0
+    assert store.get("ocapiat").key == key
+
+
+def test_portals_serve_and_renew_as_a_user_would(tmp_path: Path) -> None:
+    """`cfakey portals serve` in one process, `cfakey renew ocapiat` in another."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "robots", "portals", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        banner = [server.stdout.readline() for _ in range(2)]
+        assert f"http://127.0.0.1:{port}/" in banner[0]
+        base_url = next(
+            line.split("=", 1)[1].strip()
+            for line in iter(server.stdout.readline, "")
+            if line.strip().startswith("CFAKEY_OCAPIAT__BASE_URL=")
+        )
+        env = {
+            "CFAKEY_OCAPIAT__USERNAME": DEMO_USERNAME,
+            "CFAKEY_OCAPIAT__PASSWORD": DEMO_PASSWORD,
+            "CFAKEY_OCAPIAT__BASE_URL": base_url,
+        }
+        done = cli("renew", "ocapiat", env=env)
+        assert done.returncode == 0, done.stderr
+        assert "OCAPIAT" in done.stdout and "renewed" in done.stdout
+        again = cli("renew", "ocapiat", "--json", env=env)
+        assert json.loads(again.stdout)[0]["outcome"] == "up-to-date"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
