@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from ._errors import CfakeyError, CodeNeeded, PortalError
-from ._logging import redactor
 from ._opcos import OPCOS
 from ._settings import PortalSettings
 
@@ -92,17 +91,20 @@ def one_time_code(slug: str, settings: PortalSettings, interactive: bool) -> str
                 opco=slug,
                 hint=f"check {variable}",
             )
-        redactor.add(code)
         return code
     if interactive:
         sys.stderr.write(f"{OPCOS[slug].name} e-mailed a one-time code. Code: ")
         sys.stderr.flush()
         code = sys.stdin.readline().strip()
         if code:
-            redactor.add(code)
             return code
-    raise CodeNeeded(
-        f"{slug}: the portal e-mailed a one-time code and cfakey has no way to read it",
+    raise code_source_missing(slug)
+
+
+def code_source_missing(slug: str) -> CodeNeeded:
+    return CodeNeeded(
+        f"{slug}: the portal e-mails a one-time code and cfakey has no way to read it",
         opco=slug,
-        hint=f"set {variable} to a command that prints the code, or run on a terminal",
+        hint=f"set CFAKEY_{slug.upper()}__OTP_COMMAND to a command that prints the code, "
+        "or run on a terminal",
     )

@@ -3,6 +3,7 @@ read → check → store → deploy → report. Portal modules only say how thei
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -23,7 +24,7 @@ from tenacity import (
 )
 
 from ._browser import open_browser
-from ._commands import one_time_code, run_deploy_hook
+from ._commands import code_source_missing, one_time_code, run_deploy_hook
 from ._decide import Action, Decision, decide, is_due
 from ._errors import (
     ActionNeeded,
@@ -39,7 +40,7 @@ from ._logging import get_logger, redactor
 from ._opcos import OPCOS
 from ._selectors import load_selectors
 from ._settings import PortalSettings, Settings, require_credentials
-from ._store import KeyRecord, KeyStore, Source
+from ._store import KeyRecord, KeyStore, Source, write_private
 from .portals import Portal, PortalKey, portal_class
 
 Outcome = Literal["renewed", "adopted", "up-to-date", "skipped", "failed", "refused"]
@@ -227,6 +228,7 @@ class _PortalRun:
         self.context: BrowserContext | None = None
         self.page: Page | None = None
         self.portal: Portal | None = None
+        self.reached_key_page = False
 
     @contextmanager
     def opened(self, browser: Browser) -> Iterator[None]:
@@ -241,11 +243,14 @@ class _PortalRun:
         self.context.set_default_timeout(self.settings.timeout_seconds * 1000)
         try:
             self.page = self.context.new_page()
-            cookie_button = self._new_portal(self.page).loc("cookie_accept")
-            self.page.add_locator_handler(cookie_button, lambda button: button.click())
             self.portal = self._new_portal(self.page)
+            self.page.add_locator_handler(
+                self.portal.loc("cookie_accept"), lambda button: button.click()
+            )
             yield
         finally:
+            # Kept whatever the outcome: a login paid for with an e-mailed code is not wasted.
+            self._save_session()
             self.context.close()
 
     def _new_portal(self, page: Page) -> Portal:
@@ -295,6 +300,17 @@ class _PortalRun:
             self._reach(open_page=True, read=False)
         return self._generate(shown, decision)
 
+    def _check_code_source(self) -> None:
+        """A portal that e-mails a login code, with no saved session and no way to read the
+        code, fails before the password is sent and a code is spent."""
+        if (
+            self.cls.keeps_session
+            and not self.session_path.is_file()
+            and not self.portal_settings.otp_command
+            and not self.options.interactive
+        ):
+            raise code_source_missing(self.slug)
+
     def _reach(self, *, open_page: bool, read: bool = True) -> PortalKey | None:
         """Reach the key page and read it; logins, navigation and reads are retried (bounded),
         a refused password or a changed page are not."""
@@ -309,7 +325,9 @@ class _PortalRun:
             with attempt:
                 try:
                     if open_page:
+                        self._check_code_source()
                         portal.open_key_page()
+                        self.reached_key_page = True
                     return portal.read_key() if read else None
                 except PlaywrightError as exc:
                     if "Timeout" in type(exc).__name__:
@@ -394,7 +412,6 @@ class _PortalRun:
         value = self._check(new, old)
         expires_at = (new.expires_at if new else None) or self.portal.new_key_expiry(now)
         self._store_key(value, expires_at, "generated", obtained_at=now)
-        self._save_session()
         self._deploy(value, expires_at)
         return Result(self.slug, "renewed", expires_at, action="generated")
 
@@ -457,12 +474,12 @@ class _PortalRun:
         self.log.info("key stored", source=source, expires_at=_iso(expires_at))
 
     def _save_session(self) -> None:
-        if not self.cls.keeps_session or self.context is None:
+        if not self.cls.keeps_session or self.options.dry_run or self.page is None:
             return
-        fd = os.open(self.session_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
-        self.context.storage_state(path=self.session_path)
-        os.chmod(self.session_path, 0o600)
+        if not self.reached_key_page:  # not signed in: nothing worth keeping
+            return
+        assert self.context is not None
+        write_private(self.session_path, json.dumps(self.context.storage_state()))
 
     def _deploy(self, key: str, expires_at: datetime | None) -> None:
         run_deploy_hook(self.settings.deploy_hook, self.slug, key, expires_at, self.log)

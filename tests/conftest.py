@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Playwright
 
 from robots._browser import find_chromium, launch_args
 from robots._cli import main
+from robots._logging import redactor
 from robots._store import KeyStore
 from robots.recorded import DEMO_PASSWORD, DEMO_USERNAME, PortalServer, Scenario
 
@@ -34,6 +35,14 @@ def browser_type_launch_args(
 
 
 @pytest.fixture(autouse=True)
+def fresh_redactor() -> Iterator[None]:
+    """Each test starts with no secret registered, as each run of cfakey does."""
+    redactor.clear()
+    yield
+    redactor.clear()
+
+
+@pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No CFAKEY_ variable, .env or secrets directory of the developer's leaks into a test."""
     for name in list(os.environ):
@@ -44,7 +53,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.chdir(home)
     monkeypatch.setenv("CFAKEY_SECRETS_DIR", str(tmp_path / "no-secrets"))
     monkeypatch.setenv("CFAKEY_STORE_PATH", str(tmp_path / "store" / "keys.json"))
-    monkeypatch.setenv("CFAKEY_TIMEOUT_SECONDS", "8")
+    monkeypatch.setenv("CFAKEY_TIMEOUT_SECONDS", "15")
     return home
 
 

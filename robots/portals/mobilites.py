@@ -23,7 +23,6 @@ class Mobilites(Portal):
     validity = timedelta(days=365)
     keeps_session = True
     shows_key = False
-    siret_option = ""  # the establishment's entry in the SIRET list, set on the key page
 
     def open_key_page(self) -> None:
         self.at("public site")
@@ -36,7 +35,6 @@ class Mobilites(Portal):
         self.at("Clé d'authentification")
         self.click("key_menu")
         self.wait("key_page")
-        self.siret_option = self.establishment()
 
     def sign_in(self) -> None:
         try:
@@ -93,7 +91,7 @@ class Mobilites(Portal):
 
     def generate_key(self) -> None:
         self.at("generate")
-        self.choose("siret", self.siret_option)
+        self.choose("siret", self.establishment())
         self.click("generate")
         if self.wait_outcome("popin", "generate_error") == "generate_error":
             raise PortalUnavailable(
