@@ -48,6 +48,8 @@ class Portal:
     keeps_session: ClassVar[bool] = False
     #: False for portals that never show the current key (only the store knows it).
     shows_key: ClassVar[bool] = True
+    #: True where a URL is itself a secret (a one-time link): never put one in a message.
+    urls_are_secret: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -177,23 +179,28 @@ class Portal:
             raise self.changed(name) from None
 
     def goto(self, url: str) -> None:
+        shown = "the link" if self.urls_are_secret else url
         try:
             response = self.page.goto(url)
         except PlaywrightError as exc:
+            detail = "" if self.urls_are_secret else f": {_first_line(exc)}"
             raise PortalUnavailable(
-                f"{self.slug}: cannot open {url}: {_first_line(exc)}",
+                f"{self.slug}: cannot open {shown}{detail}",
                 opco=self.slug,
-                hint="check the network, or CFAKEY_" + self.slug.upper() + "__BASE_URL",
+                hint="check the network"
+                + ("" if self.urls_are_secret else f", or CFAKEY_{self.slug.upper()}__BASE_URL"),
             ) from None
         if response is not None and response.status >= 500:
             raise PortalUnavailable(
-                f"{self.slug}: {url} answered HTTP {response.status}",
+                f"{self.slug}: {shown} answered HTTP {response.status}",
                 opco=self.slug,
                 hint="the portal is down; try again later",
             )
 
     def changed(self, locator: str) -> PortalChanged:
-        return PortalChanged(self.slug, self.step, locator, self.page.url)
+        return PortalChanged(
+            self.slug, self.step, locator, "" if self.urls_are_secret else self.page.url
+        )
 
     def login(self) -> None:
         """Fill ``username`` and ``password``, press ``login_submit``, then wait for either

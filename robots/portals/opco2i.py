@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Error as PlaywrightError
-
-from .._errors import ActionNeeded, ConfigError, PortalChanged, PortalUnavailable
+from .._errors import ActionNeeded, ConfigError
 from ._base import Portal, PortalKey
 
 
 class Opco2i(Portal):
     slug = "opco2i"
     mode = "redeem"
+    urls_are_secret = True
 
     def redeem(self, url: str) -> PortalKey:
         """Open the e-mailed link, reveal the key and read it. The link is spent once revealed."""
@@ -23,7 +22,7 @@ class Opco2i(Portal):
                 "opco2i: that is not a web link", opco=self.slug, hint=_ASK_AGAIN_OR_COPY
             )
         self.at("one-time link")
-        self.open_link(url)
+        self.goto(url)
         if self.wait_outcome("reveal", "link_invalid") == "link_invalid":
             raise self.link_spent()
         self.click("reveal")
@@ -32,29 +31,12 @@ class Opco2i(Portal):
             raise self.link_spent()
         return PortalKey(self.secret(self.value_of("key_field")))
 
-    def open_link(self, url: str) -> None:
-        try:
-            response = self.page.goto(url)
-        except PlaywrightError:
-            raise PortalUnavailable(
-                "opco2i: cannot open the link", opco=self.slug, hint="check the network"
-            ) from None
-        if response is not None and response.status >= 500:
-            raise PortalUnavailable(
-                f"opco2i: the link's page answered HTTP {response.status}",
-                opco=self.slug,
-                hint="try again later: the key has not been shown yet",
-            )
-
     def link_spent(self) -> ActionNeeded:
         return ActionNeeded(
             "opco2i: this link has expired or has already been used",
             opco=self.slug,
             hint="ask OPCO 2i for a new link, then run `cfakey redeem opco2i <link>` again",
         )
-
-    def changed(self, locator: str) -> PortalChanged:
-        return PortalChanged(self.slug, self.step, locator)  # without the page's URL: the link
 
 
 _ASK_AGAIN_OR_COPY = "copy the whole link from OPCO 2i's e-mail (it starts with https://)"
