@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from . import __version__
 from ._errors import CfakeyError, ConfigError
-from ._logging import configure_logging, get_logger, redactor
+from ._logging import configure_logging, redactor
 from ._opcos import OPCOS, ROBOT_SLUGS
 from ._report import print_results, print_status
 from ._runner import RenewOptions, exit_status, renew
@@ -121,7 +121,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, browser: Browser | N
     if args.command == "renew":
         return _renew(args, settings, browser)
     if args.command == "status":
-        print_status(KeyStore(settings.store_path).read(), sys.stdout, as_json=args.json)
+        print_status(KeyStore(settings.store_path).read(), settings, sys.stdout, as_json=args.json)
         return 0
     if args.command == "show":
         return _show(args, settings)
@@ -181,7 +181,6 @@ def _renew(args: argparse.Namespace, settings: Settings, browser: Browser | None
         dry_run=args.dry_run,
         headed=args.headed,
     )
-    get_logger().info("renew", opcos=slugs, due=args.due, force=args.force, dry_run=args.dry_run)
     results = renew(slugs, settings, options, browser=browser)
     print_results(results, sys.stdout, as_json=args.json)
     return exit_status(results)
@@ -193,10 +192,9 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     slug = _slug(args.opco)
     record = KeyStore(settings.store_path).get(slug)
     if not record.key:
-        sys.stderr.write(
-            f"cfakey: no key stored for {OPCOS[slug].name}: run `cfakey renew {slug}`"
-            f" (or import it)\n"
-        )
+        opco = OPCOS[slug]
+        todo = f"run `cfakey renew {slug}`" if opco.automated else opco.human_step
+        sys.stderr.write(f"cfakey: no key stored for {opco.name}: {todo}\n")
         return 1
     if args.json:
         json.dump(

@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from ._decide import is_due
 from ._opcos import OPCOS
 from ._runner import Result
-from ._store import StoreData
+from ._settings import Settings
+from ._store import KeyRecord, StoreData
+
+DUE_WITHIN_DAYS = 30  # as `renew --due`
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
@@ -47,7 +51,24 @@ def print_results(results: list[Result], out: TextIO, *, as_json: bool) -> None:
     out.write(table(rows, ["OPCO", "result", "expires", "detail"]) + "\n")
 
 
-def status_rows(data: StoreData, now: datetime | None = None) -> list[dict[str, Any]]:
+def next_step(slug: str, record: KeyRecord, configured: bool, now: datetime) -> str | None:
+    """What a person must do for this key, in a few words; None when cfakey has it in hand."""
+    opco = OPCOS[slug]
+    if opco.automated:
+        if not configured:
+            return f"set CFAKEY_{slug.upper()}__USERNAME and CFAKEY_{slug.upper()}__PASSWORD"
+        if record.last_outcome in ("failed", "refused"):
+            return f"see `cfakey renew {slug}`: the last run {record.last_outcome}"
+        return None
+    if record.key and not is_due(record.expires_at, now, DUE_WITHIN_DAYS):
+        return None
+    return opco.human_step
+
+
+def status_rows(
+    data: StoreData, settings: Settings, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    now = now or datetime.now(UTC)
     rows = []
     for slug, opco in OPCOS.items():
         record = data.get(slug)
@@ -62,14 +83,14 @@ def status_rows(data: StoreData, now: datetime | None = None) -> list[dict[str, 
                 "days_left": days_left(record.expires_at, now),
                 "last_outcome": record.last_outcome,
                 "source": record.source,
-                "next_step": None if opco.automated or record.key else opco.human_step,
+                "next_step": next_step(slug, record, settings.portal(slug).configured, now),
             }
         )
     return rows
 
 
-def print_status(data: StoreData, out: TextIO, *, as_json: bool) -> None:
-    rows = status_rows(data)
+def print_status(data: StoreData, settings: Settings, out: TextIO, *, as_json: bool) -> None:
+    rows = status_rows(data, settings)
     if as_json:
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -122,6 +122,9 @@ def renew(
 ) -> list[Result]:
     """Renew each OPCO in turn; one failure never stops the others."""
     check_renewable(slugs, settings)
+    get_logger().info(
+        "renew", opcos=slugs, due=options.due, force=options.force, dry_run=options.dry_run
+    )
     store = KeyStore(settings.store_path)
     redactor.add(*settings.passwords())
     redactor.add(*(r.key for r in store.read().records.values() if r.key))

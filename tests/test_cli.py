@@ -101,7 +101,10 @@ def test_status_lists_all_eleven_opco() -> None:
     modes = {r["opco"]: r["mode"] for r in rows}
     assert modes["atlas"] == "read" and modes["opco2i"] == "redeem"
     assert modes["akto"] == "import" and modes["ocapiat"] == "generate"
-    assert "ask AKTO" in next(r for r in rows if r["opco"] == "akto")["next_step"]
+    steps = {r["opco"]: r["next_step"] for r in rows}
+    assert "ask AKTO" in steps["akto"]
+    assert "cfakey redeem opco2i" in steps["opco2i"]
+    assert steps["ocapiat"] == "set CFAKEY_OCAPIAT__USERNAME and CFAKEY_OCAPIAT__PASSWORD"
     table = cli("status").stdout
     assert "Uniformation" in table and "days left" in table
 
@@ -110,7 +113,10 @@ def test_show_without_a_key_exits_1_with_a_message() -> None:
     done = cli("show", "sante")
     assert done.returncode == 1
     assert done.stdout == ""
-    assert "no key stored for OPCO Santé" in done.stderr
+    assert "no key stored for OPCO Santé: run `cfakey renew sante`" in done.stderr
+    manual = cli("show", "akto")
+    assert manual.returncode == 1
+    assert "ask AKTO for the key, then `cfakey import akto`" in manual.stderr
 
 
 def test_import_reads_stdin_and_tracks_the_expiry(store: KeyStore) -> None:
@@ -124,6 +130,11 @@ def test_import_reads_stdin_and_tracks_the_expiry(store: KeyStore) -> None:
     status = {r["opco"]: r for r in json.loads(cli("status", "--json").stdout)}
     assert status["constructys"]["stored"] is True
     assert status["constructys"]["days_left"] is not None
+    assert status["constructys"]["next_step"] is None  # not due: nothing for a person to do
+    soon = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+    cli("import", "constructys", "--expires", soon, stdin=key + "\n")
+    status = {r["opco"]: r for r in json.loads(cli("status", "--json").stdout)}
+    assert "Constructys" in status["constructys"]["next_step"]
 
 
 def test_import_refuses_an_empty_key(store: KeyStore) -> None:
