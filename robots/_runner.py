@@ -168,7 +168,11 @@ def _renew_one(
 ) -> Result:
     log = get_logger(opco=slug)
     stored = store.get(slug)
-    if options.due and stored.key and not is_due(stored.expires_at, _now(), options.within_days):
+    # A portal that only shows its key (Atlas) changes it on its own: reading it is harmless, so
+    # --due still looks; where cfakey generates, a key not due is not even opened.
+    generates = OPCOS[slug].mode == "generate"
+    not_due = stored.key and not is_due(stored.expires_at, _now(), options.within_days)
+    if options.due and generates and not_due:
         log.info("not due", expires_at=_iso(stored.expires_at))
         return _record(store, slug, Result(slug, "skipped", stored.expires_at, action="not due"))
     try:

@@ -29,8 +29,7 @@ class Afdas(Portal):
 
     def generate_key(self) -> None:
         self.at("generate")
-        self.wait("generate")
-        if False:  # the record has loaded (open_key_page waited for it)
+        if not self.is_shown("generate"):  # the record has loaded (open_key_page waited for it)
             raise ActionNeeded(
                 "afdas: this MyA account has no « Générer un identifiant API CFA » button: "
                 "only the head office (siège social) can generate the API CFA identifier, "
