@@ -396,6 +396,9 @@ class _PortalRun:
     def _generate(self, shown: PortalKey | None, decision: Decision) -> Result:
         assert self.portal is not None
         old = shown.value if shown else None
+        if old is not None and old != self.stored.key:
+            # Keep the working key before replacing it: if generation fails, it is not lost.
+            self._store_key(old, decision.expires_at, "adopted")
         if decision.overwrites:
             self.log.warning(
                 "overwriting the current key",

@@ -7,12 +7,14 @@ import json
 import stat
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from robots._store import KeyStore
-from robots.recorded import DEMO_PASSWORD, PortalServer, Scenario
+from robots.recorded import PortalServer, Scenario
 
+from ._support import assert_no_secret
 from .portal_cases import CASES, GENERATING, Case
 
 pytestmark = pytest.mark.portal
@@ -20,18 +22,19 @@ Serve = Callable[..., PortalServer]
 NOW = datetime.now(UTC)
 
 
-def assert_no_secret(run: object, *secrets: str | None) -> None:
-    """Neither a password nor a key in anything the user sees (stdout, stderr, logs)."""
-    text = run.out + run.err  # type: ignore[attr-defined]
-    for secret in (DEMO_PASSWORD, *secrets):
-        if secret:
-            assert secret not in text
-
-
-def seed(store: KeyStore, slug: str, key: str, expires_at: datetime | None) -> None:
+def with_key(serve: Serve, store: KeyStore, case: Case, days_left: int) -> tuple[Any, str]:
+    """The portal and the store hold the same key, expiring in ``days_left`` days."""
+    expires_at = NOW + timedelta(days=days_left)
+    key = case.sample_key(expires_at)
+    app = serve(**{case.slug: Scenario(key=key, key_expires_at=expires_at)}).apps[case.slug]
     store.save_key(
-        slug, key, obtained_at=NOW - timedelta(days=100), expires_at=expires_at, source="generated"
+        case.slug,
+        key,
+        obtained_at=NOW - timedelta(days=100),
+        expires_at=expires_at,
+        source="generated",
     )
+    return app, key
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -101,10 +104,9 @@ def test_second_run_with_due_opens_nothing(
 def test_due_key_is_renewed_with_a_warning_first(
     case: Case, serve: Serve, cfakey: Callable[..., object], store: KeyStore
 ) -> None:
-    soon = NOW + timedelta(days=10)
-    old = case.sample_key(soon)
-    app = serve(**{case.slug: Scenario(key=old, key_expires_at=soon)}).apps[case.slug]
-    seed(store, case.slug, old, soon)
+    app, old = with_key(serve, store, case, days_left=10)
+    soon = store.get(case.slug).expires_at
+    assert soon is not None
 
     run = cfakey("renew", case.slug, "--due", "--json")
 
@@ -126,10 +128,7 @@ def test_due_key_is_renewed_with_a_warning_first(
 def test_force_without_yes_and_without_terminal_refuses(
     case: Case, serve: Serve, cfakey: Callable[..., object], store: KeyStore
 ) -> None:
-    later = NOW + timedelta(days=200)
-    key = case.sample_key(later)
-    app = serve(**{case.slug: Scenario(key=key, key_expires_at=later)}).apps[case.slug]
-    seed(store, case.slug, key, later)
+    app, key = with_key(serve, store, case, days_left=200)
 
     run = cfakey("renew", case.slug, "--force", "--json")
 
@@ -146,10 +145,7 @@ def test_force_without_yes_and_without_terminal_refuses(
 def test_force_with_yes_stores_a_new_key(
     case: Case, serve: Serve, cfakey: Callable[..., object], store: KeyStore
 ) -> None:
-    later = NOW + timedelta(days=200)
-    key = case.sample_key(later)
-    app = serve(**{case.slug: Scenario(key=key, key_expires_at=later)}).apps[case.slug]
-    seed(store, case.slug, key, later)
+    app, key = with_key(serve, store, case, days_left=200)
 
     run = cfakey("renew", case.slug, "--force", "--yes", "--json")
 

@@ -165,6 +165,19 @@ class Portal:
         except PlaywrightTimeoutError:
             raise self.changed(f"{name} › {option}") from None
 
+    def options_of(self, name: str) -> list[str]:
+        """The visible texts of the options a select or combobox offers (a combobox is opened)."""
+        field = self.loc(name)
+        try:
+            if field.evaluate("e => e.tagName") == "SELECT":
+                return [t.strip() for t in field.locator("option").all_inner_texts()]
+            field.click()
+            options = self.page.get_by_role("option")
+            options.first.wait_for()
+            return [t.strip() for t in options.all_inner_texts()]
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+
     def text_of(self, name: str) -> str:
         try:
             return self.loc(name).inner_text().strip()
@@ -204,9 +217,12 @@ class Portal:
 
     def login(self) -> None:
         """Fill ``username`` and ``password``, press ``login_submit``, then wait for either
-        ``logged_in`` or ``login_error``; the latter raises LoginFailed."""
+        ``logged_in`` or ``login_error``; the latter raises LoginFailed. A session that still
+        holds (a second pass after a failure, a single sign-on) skips the form."""
         username, password = require_credentials(self.settings, self.slug)
         self.at("login")
+        if self.wait_outcome("username", "logged_in") == "logged_in":
+            return
         self.fill("username", username)
         self.fill("password", password)
         self.click("login_submit")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .._errors import ConfigError, PortalUnavailable
 from .._settings import OcapiatSettings
 from ._base import Portal, PortalKey, add_months
 
@@ -35,11 +36,30 @@ class Ocapiat(Portal):
 
     def generate_key(self) -> None:
         self.at("generate")
-        self.choose("lifetime", f"{self.lifetime_months} mois")
+        self.choose_lifetime()
         self.click("generate")
-        if self.wait_outcome("confirm", "generated") == "confirm":
+        outcome = self.wait_outcome("confirm", "generated", "generate_error")
+        if outcome == "confirm":
             self.click("confirm_ok")
-            self.wait("generated")
+            outcome = self.wait_outcome("generated", "generate_error")
+        if outcome == "generate_error":
+            raise PortalUnavailable(
+                f"ocapiat: PartNet answered « {self.text_of('generate_error')} »",
+                opco=self.slug,
+                hint="try again later",
+            )
+
+    def choose_lifetime(self) -> None:
+        """The configured lifetime, or a ConfigError listing those PartNet offers."""
+        wanted = f"{self.lifetime_months} mois"
+        offered = self.options_of("lifetime")
+        if wanted not in offered:
+            raise ConfigError(
+                f"ocapiat: PartNet offers no lifetime of {wanted} ({', '.join(offered)})",
+                opco=self.slug,
+                hint="set CFAKEY_OCAPIAT__LIFETIME_MONTHS to one of them",
+            )
+        self.choose("lifetime", wanted)
 
     @property
     def lifetime_months(self) -> int:

@@ -13,7 +13,7 @@ import pytest
 from robots._store import KeyStore
 from robots.recorded import Scenario, sample_key
 
-from ._support import Cfakey, Serve, assert_no_secret, log_lines, now, only_result, seed
+from .._support import Cfakey, Serve, assert_no_secret, log_lines, now, only_result, seed
 
 pytestmark = pytest.mark.portal
 TIMEOUT_SECONDS = 8  # CFAKEY_TIMEOUT_SECONDS in tests/conftest.py

@@ -11,7 +11,7 @@ import pytest
 from robots._store import KeyStore, fingerprint
 from robots.recorded import Scenario, sample_key
 
-from ._support import Cfakey, Serve, assert_no_secret, log_lines, only_result
+from .._support import Cfakey, Serve, assert_no_secret, log_lines, only_result
 
 pytestmark = pytest.mark.portal
 

@@ -14,7 +14,7 @@ import pytest
 from robots._store import KeyStore
 from robots.recorded import Scenario, sample_key
 
-from ._support import Cfakey, Serve, assert_no_secret, now, only_result, seed
+from .._support import Cfakey, Serve, assert_no_secret, now, only_result, seed
 
 pytestmark = pytest.mark.portal
 VISIBLE_CHARS = 60  # the field is 420 px of monospace: about 50 characters show

@@ -13,7 +13,7 @@ from robots._store import KeyStore, fingerprint
 from robots.portals._base import add_months
 from robots.recorded import Scenario, sample_key
 
-from ._support import Cfakey, Serve, assert_no_secret, log_lines, now, only_result, seed
+from .._support import Cfakey, Serve, assert_no_secret, log_lines, now, only_result, seed
 
 pytestmark = pytest.mark.portal
 PARIS = ZoneInfo("Europe/Paris")
