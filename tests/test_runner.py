@@ -1,0 +1,36 @@
+"""Runner guarantees that no portal test shows on its own: a new key is never lost."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from robots._store import KeyStore
+from robots.recorded import Scenario
+
+from ._support import Cfakey, Serve, assert_no_secret, only_result
+
+
+def test_store_failure_after_generation_saves_the_key_and_says_where(
+    serve: Serve, cfakey: Cfakey, store: KeyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = serve(ocapiat=Scenario()).apps["ocapiat"]
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KeyStore, "save_key", disk_full)
+    run = cfakey("renew", "ocapiat", "--json")
+
+    assert run.code == 1
+    error = only_result(run)["error"]
+    match = re.search(r"THE KEY IS SAVED IN (\S+) \(mode 0600\)", error)
+    assert match, error
+    rescued = Path(match.group(1))
+    assert rescued.read_text().strip() == app.key
+    assert stat.S_IMODE(rescued.stat().st_mode) == 0o600
+    assert f"cfakey import ocapiat < {rescued}" in error
+    assert_no_secret(run, app.key)
