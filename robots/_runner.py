@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,20 +143,17 @@ def _browser(
     if given is not None:
         yield lambda: given
         return
-    opened: dict[str, Any] = {}
+    with ExitStack() as stack:
+        opened: list[Browser] = []
 
-    def get() -> Browser:
-        if "browser" not in opened:
-            opened["cm"] = open_browser(settings.browser_path, headed=options.headed)
-            opened["browser"] = opened["cm"].__enter__()
-        browser: Browser = opened["browser"]
-        return browser
+        def get() -> Browser:
+            if not opened:
+                opened.append(
+                    stack.enter_context(open_browser(settings.browser_path, headed=options.headed))
+                )
+            return opened[0]
 
-    try:
         yield get
-    finally:
-        if "cm" in opened:
-            opened["cm"].__exit__(None, None, None)
 
 
 def _renew_one(
@@ -250,7 +247,13 @@ class _PortalRun:
         self.context.set_default_timeout(self.settings.timeout_seconds * 1000)
         try:
             self.page = self.context.new_page()
-            self.portal = self._new_portal(self.page)
+            self.portal = self.cls(
+                self.page,
+                self.selectors,
+                self.portal_settings,
+                one_time_code=self._one_time_code,
+                secret=redactor.add,
+            )
             self.page.add_locator_handler(
                 self.portal.loc("cookie_accept"), lambda button: button.click()
             )
@@ -259,15 +262,6 @@ class _PortalRun:
             # Kept whatever the outcome: a login paid for with an e-mailed code is not wasted.
             self._save_session()
             self.context.close()
-
-    def _new_portal(self, page: Page) -> Portal:
-        return self.cls(
-            page,
-            self.selectors,
-            self.portal_settings,
-            one_time_code=self._one_time_code,
-            secret=redactor.add,
-        )
 
     # -- the steps ---------------------------------------------------------------------------
 
