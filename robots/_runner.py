@@ -17,6 +17,7 @@ from typing import Any, Literal
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from tenacity import (
+    RetryCallState,
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
@@ -321,6 +322,7 @@ class _PortalRun:
             stop=stop_after_attempt(READ_ATTEMPTS),
             wait=wait_exponential(multiplier=1, max=8),
             retry=retry_if_exception_type((PortalUnavailable, _TransientBrowserError)),
+            before_sleep=self._log_retry,
             reraise=True,
         ):
             with attempt:
@@ -335,6 +337,16 @@ class _PortalRun:
                         raise portal.changed(portal.step) from None
                     raise _TransientBrowserError(f"{self.slug}: {_first_line(exc)}") from None
         return None  # pragma: no cover - Retrying either returns or raises
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        self.log.warning(
+            "portal unavailable, trying again",
+            attempt=state.attempt_number,
+            of=READ_ATTEMPTS,
+            wait_s=round(state.next_action.sleep, 1) if state.next_action else None,
+            error=str(error),
+        )
 
     def _dry_run(self, decision: Decision) -> Result:
         would = {

@@ -34,3 +34,31 @@ def test_store_failure_after_generation_saves_the_key_and_says_where(
     assert stat.S_IMODE(rescued.stat().st_mode) == 0o600
     assert f"cfakey import ocapiat < {rescued}" in error
     assert_no_secret(run, app.key)
+
+
+def test_portal_unavailable_at_first_is_retried_then_renewed(
+    serve: Serve, cfakey: Cfakey, store: KeyStore
+) -> None:
+    app = serve(ocapiat=Scenario(options={"unavailable_first": 1})).apps["ocapiat"]
+
+    run = cfakey("renew", "ocapiat", "--json")
+
+    assert run.code == 0, run.err
+    assert only_result(run)["outcome"] == "renewed"
+    assert "HTTP 503" in run.err and "trying again" in run.err
+    assert app.generations == 1
+    assert store.get("ocapiat").key == app.key
+
+
+def test_portal_down_gives_up_after_bounded_attempts(
+    serve: Serve, cfakey: Cfakey, store: KeyStore
+) -> None:
+    app = serve(ocapiat=Scenario(options={"unavailable_first": 100})).apps["ocapiat"]
+
+    run = cfakey("renew", "ocapiat", "--json")
+
+    assert run.code == 1
+    assert "answered HTTP 503" in only_result(run)["error"]
+    assert run.err.count("trying again") == 2  # three attempts in all
+    assert app.outage_left == 97
+    assert store.get("ocapiat").key is None

@@ -95,6 +95,7 @@ class RecordedPortal:
         self.failed_logins = 0
         self.sessions: dict[str, dict[str, Any]] = {}
         self.lock = threading.RLock()
+        self.outage_left = int(scenario.options.get("unavailable_first", 0))
 
     # -- to implement ---------------------------------------------------------------------------
 
@@ -265,6 +266,9 @@ class PortalServer:
             return Response.redirect(f"/{slug}/")
         request.path = "/" + rest
         with app.lock:
+            if app.outage_left > 0:  # scenario option ``unavailable_first``: a portal waking up
+                app.outage_left -= 1
+                return Response(503, "<h1>Service momentanément indisponible</h1>")
             response = app.handle(request)
         if response is None:
             response = _static(app.root, rest)
