@@ -164,6 +164,19 @@ def _renew_one(
     store: KeyStore,
     get_browser: Callable[[], Browser],
 ) -> Result:
+    if options.dry_run:  # writes nothing, not even a lock file
+        return _renew_one_locked(slug, settings, options, store, get_browser)
+    with store.renewing(slug):
+        return _renew_one_locked(slug, settings, options, store, get_browser)
+
+
+def _renew_one_locked(
+    slug: str,
+    settings: Settings,
+    options: RenewOptions,
+    store: KeyStore,
+    get_browser: Callable[[], Browser],
+) -> Result:
     log = get_logger(opco=slug)
     stored = store.get(slug)
     # A portal that only shows its key (Atlas) changes it on its own: reading it is harmless, so

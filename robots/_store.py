@@ -111,8 +111,20 @@ class KeyStore:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the store's exclusive lock (a separate file, so the rename keeps working)."""
+        with self._flock(self.lock_path):
+            yield
+
+    @contextlib.contextmanager
+    def renewing(self, slug: str) -> Iterator[None]:
+        """Held for a whole portal run: a second run for the same OPCO waits, then sees what
+        the first stored, instead of generating a key that the first would then overwrite."""
+        with self._flock(self.path.with_name(f"{self.path.name}.{slug}.lock")):
+            yield
+
+    @contextlib.contextmanager
+    def _flock(self, path: Path) -> Iterator[None]:
         self._ensure_dir()
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -84,3 +84,26 @@ def test_unreadable_store_is_reported_not_overwritten(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not valid"):
         save(store, "ocapiat", "key-aaaaaaaaaaaaaaaaaaaa")
     assert store.path.read_text() == "{not json"
+
+
+def test_a_second_run_for_the_same_opco_waits_for_the_first(tmp_path: Path) -> None:
+    store = KeyStore(tmp_path / "keys.json")
+    events: list[str] = []
+    first_holds = threading.Event()
+
+    def second() -> None:
+        first_holds.wait()
+        with store.renewing("ocapiat"):
+            events.append("second")
+
+    other = threading.Thread(target=second)
+    other.start()
+    with store.renewing("ocapiat"):
+        first_holds.set()
+        with KeyStore(tmp_path / "keys.json").renewing("sante"):  # another OPCO: no wait
+            events.append("other opco")
+        other.join(timeout=0.5)
+        assert other.is_alive()  # still waiting for the first run
+        events.append("first")
+    other.join()
+    assert events == ["other opco", "first", "second"]
