@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from ._decide import is_due
 from ._opcos import OPCOS
@@ -24,8 +25,13 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     return "\n".join(out)
 
 
-def _date(moment: datetime | None) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d") if moment else "-"
+PARIS = ZoneInfo("Europe/Paris")  # the OPCO's dates are French dates
+
+
+def _date(moment: datetime | str | None) -> str:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(PARIS).strftime("%Y-%m-%d") if moment else "-"
 
 
 def days_left(moment: datetime | None, now: datetime | None = None) -> int | None:
@@ -100,8 +106,8 @@ def print_status(data: StoreData, settings: Settings, out: TextIO, *, as_json: b
             r["name"],
             r["mode"],
             "yes" if r["stored"] else "no",
-            (r["obtained_at"] or "-")[:10],
-            (r["expires_at"] or "-")[:10],
+            _date(r["obtained_at"]),
+            _date(r["expires_at"]),
             "-" if r["days_left"] is None else str(r["days_left"]),
             r["last_outcome"] or "-",
             r["next_step"] or "",
