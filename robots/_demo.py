@@ -77,13 +77,11 @@ def run_demo(*, as_json: bool = False, headed: bool = False, browser: Browser | 
 
 
 def serve_portals(host: str, port: int, key_present: bool, cookie_banner: bool) -> int:
-    slugs = [s for s in ROBOT_SLUGS if (FIXTURES_DIR / s / "app.py").is_file()] + [
-        s for s in ("opco2i",) if (FIXTURES_DIR / s / "app.py").is_file()
-    ]
+    slugs = [*recorded_slugs(), "opco2i"]
     expires = datetime.now(UTC) + timedelta(days=200) if key_present else None
     scenarios = {
         slug: Scenario(
-            key="demo0key0" + "x" * 31 if key_present and slug != "opcoep" else None,
+            key=sample_key(slug, expires) if key_present else None,
             key_expires_at=expires,
             cookie_banner=cookie_banner,
         )
@@ -92,8 +90,12 @@ def serve_portals(host: str, port: int, key_present: bool, cookie_banner: bool) 
     outbox = Path(tempfile.mkdtemp(prefix="cfakey-outbox-"))
     server = PortalServer(scenarios, host=host, port=port, outbox=outbox)
     print(f"Recorded portals on {server.origin}/  (account {DEMO_USERNAME} / {DEMO_PASSWORD})")
-    for slug in slugs:
+    for slug in slugs[:-1]:
         print(f"  CFAKEY_{slug.upper()}__BASE_URL={server.entry_url(slug)}")
+    code_file = shlex.quote(str(outbox / "mobilites-code.txt"))
+    print(f"  CFAKEY_MOBILITES__OTP_COMMAND='cat {code_file}'")
+    link = server.apps["opco2i"].make_link(sample_key("opco2i"))  # type: ignore[attr-defined]
+    print(f"  OPCO 2i one-time link: {server.origin}{link}")
     print(f"E-mailed codes and links land in {outbox}; Ctrl-C stops.", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
