@@ -283,6 +283,14 @@ class _PortalRun:
         assert self.portal is not None
         if self.cls.shows_key:
             shown = self._reach(open_page=True, read=True)
+            if shown is not None and not self._plausible(shown.value):
+                # Neither adopt it nor overwrite what may be a working key: a person looks.
+                raise KeyCheckFailed(
+                    f"{self.slug}: what the page shows as the current key does not look like "
+                    f"one ({len(shown.value)} characters)",
+                    opco=self.slug,
+                    hint=f"the page may have changed: check selectors/{self.slug}.toml",
+                )
         else:  # only the store knows the current key: open the portal only to generate
             stored = self.stored
             shown = PortalKey(stored.key, stored.expires_at) if stored.key else None
@@ -450,6 +458,9 @@ class _PortalRun:
         except (CfakeyError, PlaywrightError):
             return None
 
+    def _plausible(self, value: str) -> bool:
+        return re.fullmatch(self.selectors.portal.key_pattern, value) is not None
+
     def _check(self, new: PortalKey | None, old: str | None) -> str:
         if new is None or not new.value:
             raise KeyCheckFailed(
@@ -458,7 +469,7 @@ class _PortalRun:
                 hint=f"log into {self.name} to check whether a key was generated",
             )
         redactor.add(new.value)
-        if not re.fullmatch(self.selectors.portal.key_pattern, new.value):
+        if not self._plausible(new.value):
             raise KeyCheckFailed(
                 f"{self.slug}: what was read after generating does not look like a key "
                 f"({len(new.value)} characters)",

@@ -62,3 +62,17 @@ def test_portal_down_gives_up_after_bounded_attempts(
     assert run.err.count("trying again") == 2  # three attempts in all
     assert app.outage_left == 97
     assert store.get("ocapiat").key is None
+
+
+def test_an_implausible_current_key_is_neither_adopted_nor_overwritten(
+    serve: Serve, cfakey: Cfakey, store: KeyStore
+) -> None:
+    """A page showing « Non renseigné » where the key was: a person must look."""
+    app = serve(ocapiat=Scenario(key="Non renseigné")).apps["ocapiat"]
+
+    run = cfakey("renew", "ocapiat", "--json")
+
+    assert run.code == 1
+    assert "does not look like one" in only_result(run)["error"]
+    assert app.generations == 0
+    assert store.get("ocapiat").key is None

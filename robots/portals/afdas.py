@@ -4,6 +4,9 @@ a group's head office (siège social) has that button: its identifier serves the
 
 from __future__ import annotations
 
+import re
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from .._errors import ActionNeeded, PortalUnavailable
@@ -25,7 +28,8 @@ class Afdas(Portal):
     def read_key(self) -> PortalKey | None:
         self.at("read key")
         value = self.text_of("key_value")
-        return PortalKey(self.secret(value)) if value else None
+        # An empty field may be shown as a dash or the like: no letter or digit, no identifier.
+        return PortalKey(self.secret(value)) if re.search(r"[A-Za-z0-9]", value) else None
 
     def generate_key(self) -> None:
         self.at("generate")
@@ -42,7 +46,10 @@ class Afdas(Portal):
         self.click("generate")
         outcome = self.wait_outcome("confirm", "generated", "generate_error")
         if outcome == "confirm":
-            self.click("confirm_ok")
+            try:  # inside the confirmation only: the page behind it has its own « Générer »
+                self.loc("confirm_ok", within=self.loc("confirm")).click()
+            except PlaywrightTimeoutError:
+                raise self.changed("confirm_ok") from None
             outcome = self.wait_outcome("generated", "generate_error")
         if outcome == "generate_error":
             raise PortalUnavailable(

@@ -20,12 +20,17 @@ TIMEOUT_SECONDS = 8  # CFAKEY_TIMEOUT_SECONDS in tests/conftest.py
 # Logging in and opening « Mon Compte » takes 2-3 s; waiting for a button that never comes would
 # add the whole timeout on top of that.
 FAST_SECONDS = TIMEOUT_SECONDS - 2
+# The recorded MyA, and the same portal in another agency's markup (tests/test_markup_drift.py):
+# what only Afdas does (no button off the head office, a confirmation, a refused generation) must
+# be recognised in both.
+VARIANTS = pytest.mark.parametrize("variant", [{}, {"variant": "redesign"}], ids=["", "redesign"])
 
 
+@VARIANTS
 def test_an_account_without_the_button_fails_fast_naming_the_head_office(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: dict[str, str], serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
-    app: Any = serve(afdas=Scenario(options={"siege": False})).apps["afdas"]
+    app: Any = serve(afdas=Scenario(options={"siege": False, **variant})).apps["afdas"]
 
     started = time.monotonic()
     run = cfakey("renew", "afdas", "--json")
@@ -65,10 +70,11 @@ def test_an_account_without_the_button_adopts_the_identifier_its_head_office_sha
     assert_no_secret(run, shared)
 
 
+@VARIANTS
 def test_a_failed_generation_is_clicked_once_stores_nothing_and_says_what_to_do(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: dict[str, str], serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
-    app: Any = serve(afdas=Scenario(options={"generation_fails": True})).apps["afdas"]
+    app: Any = serve(afdas=Scenario(options={"generation_fails": True, **variant})).apps["afdas"]
 
     run = cfakey("renew", "afdas", "--json")
 
@@ -132,10 +138,11 @@ def test_overwriting_warns_before_the_click_whatever_the_portal_asks(
     assert_no_secret(run, old, app.key)
 
 
+@VARIANTS
 def test_a_first_identifier_asked_to_be_confirmed_is_generated_without_a_warning(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: dict[str, str], serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
-    app: Any = serve(afdas=Scenario(options={"confirmation": "always"})).apps["afdas"]
+    app: Any = serve(afdas=Scenario(options={"confirmation": "always", **variant})).apps["afdas"]
 
     run = cfakey("renew", "afdas", "--json")
 

@@ -14,6 +14,9 @@ from robots.recorded import Scenario, sample_key
 from .._support import Cfakey, Serve, assert_no_secret, log_lines, only_result
 
 pytestmark = pytest.mark.portal
+# The recorded myAtlas, and the same portal in another agency's markup
+# (tests/test_markup_drift.py): an empty « Ma clé CFA » must read as no key in both.
+VARIANTS = pytest.mark.parametrize("variant", [{}, {"variant": "redesign"}], ids=["", "redesign"])
 
 
 def test_a_key_rotated_at_atlas_is_adopted_with_a_warning(
@@ -81,10 +84,11 @@ def test_force_after_a_rotation_adopts_the_new_key_without_asking(
     assert_no_secret(run, rotated)
 
 
+@VARIANTS
 def test_no_key_at_atlas_yet_fails_telling_the_user_what_to_do(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: dict[str, str], serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
-    app: Any = serve(atlas=Scenario()).apps["atlas"]
+    app: Any = serve(atlas=Scenario(options=variant)).apps["atlas"]
 
     run = cfakey("renew", "atlas", "--json")
 
