@@ -160,7 +160,8 @@ class Portal:
             if field.evaluate("e => e.tagName") == "SELECT":
                 field.select_option(label=option)
                 return
-            field.click()
+            if field.get_attribute("aria-expanded") != "true":
+                field.click()
             self.page.get_by_role("option", name=option, exact=True).click()
         except PlaywrightTimeoutError:
             raise self.changed(f"{name} › {option}") from None
@@ -174,7 +175,10 @@ class Portal:
             field.click()
             options = self.page.get_by_role("option")
             options.first.wait_for()
-            return [t.strip() for t in options.all_inner_texts()]
+            texts = [t.strip() for t in options.all_inner_texts()]
+            if field.get_attribute("aria-expanded") == "true":  # close it, as a keyboard does
+                field.press("Escape")
+            return texts
         except PlaywrightTimeoutError:
             raise self.changed(name) from None
 
@@ -184,12 +188,25 @@ class Portal:
         except PlaywrightTimeoutError:
             raise self.changed(name) from None
 
-    def value_of(self, name: str) -> str:
-        """The value of a field, whole (not what fits in it on screen)."""
+    def value_of(self, name: str, within: Locator | None = None) -> str:
+        """What a person reads in an element: a field's whole value (not what fits in it on
+        screen), else its text."""
         try:
-            return self.loc(name).input_value().strip()
+            value = self.loc(name, within).evaluate(_OWN_VALUE)
         except PlaywrightTimeoutError:
             raise self.changed(name) from None
+        return str(value).strip()
+
+    def value_for(self, name: str) -> str:
+        """The value shown for a caption: the field it labels (whole value), or what stands
+        beside it — a description list's <dd>, a table cell, an element labelled by it."""
+        try:
+            value = self.loc(name).evaluate(_VALUE_FOR_CAPTION)
+        except PlaywrightTimeoutError:
+            raise self.changed(name) from None
+        if not isinstance(value, str):
+            raise self.changed(name)
+        return value.strip()
 
     def goto(self, url: str) -> None:
         shown = "the link" if self.urls_are_secret else url
@@ -262,6 +279,39 @@ class Portal:
         """Register a value read from the portal as secret (redacted from every log)."""
         self._secret(value)
         return value
+
+
+_OWN_VALUE = """(e) => ["INPUT", "TEXTAREA", "SELECT", "OUTPUT"].includes(e.tagName)
+    ? e.value : e.innerText"""
+
+# From a caption, the value a person reads with it: a field's value (or a <label>'s field), the
+# element it labels (aria-labelledby), a <dt>'s <dd>, a table header's cell, else the element
+# right after it.
+_VALUE_FOR_CAPTION = """(e) => {
+  const FIELDS = ["INPUT", "TEXTAREA", "SELECT", "OUTPUT"];
+  const read = (n) => (n ? (FIELDS.includes(n.tagName) ? n.value : n.innerText) : null);
+  if (FIELDS.includes(e.tagName)) return e.value;
+  if (e.tagName === "LABEL" && e.control) return e.control.value;
+  if (e.id) {
+    const labelled = document.querySelector(`[aria-labelledby~="${CSS.escape(e.id)}"]`);
+    if (labelled) return read(labelled);
+  }
+  if (e.tagName === "DT") {
+    let n = e.nextElementSibling;
+    while (n && n.tagName !== "DD") n = n.nextElementSibling;
+    return read(n);
+  }
+  if (e.tagName === "TH") {
+    const row = e.parentElement;
+    const cells = Array.from(row.children);
+    const after = cells.slice(cells.indexOf(e) + 1).find((c) => c.tagName === "TD");
+    if (after) return read(after);
+    const table = e.closest("table");
+    const body = table && Array.from(table.rows).find((r) => r !== row && r.querySelector("td"));
+    return body ? read(body.cells[cells.indexOf(e)]) : null;
+  }
+  return read(e.nextElementSibling);
+}"""
 
 
 def _build(scope: Locator | Page, strategy: Strategy) -> Locator:

@@ -57,8 +57,9 @@ class Mobilites(Portal):
             )
 
     def establishment(self) -> str:
-        """The SIRET list's entry to generate for: the configured SIRET, or the only one."""
-        entries = self.loc("siret").get_by_role("option").all_inner_texts()
+        """The SIRET list's entry to generate for: the configured SIRET, or the only one. The
+        list is a native select or a custom combobox (opened to read it, then closed)."""
+        entries = self.options_of("siret")
         found = {"".join(m.groups()): entry for entry in entries if (m := _SIRET.search(entry))}
         if not found:
             raise self.changed("siret")
@@ -84,7 +85,7 @@ class Mobilites(Portal):
         self.at("read key")
         if not self.is_shown("popin"):
             return None
-        value = self.secret(self.key_in_popin().inner_text().strip())
+        value = self.secret(self.value_of("key_value", within=self.loc("popin")))
         self.click("close")
         self.loc("popin").wait_for(state="hidden")
         return PortalKey(value)

@@ -34,11 +34,11 @@ class OpcoEP(Portal):
         if not self.is_shown("token_field"):
             return None
         # The field is narrower than the token: its value, never its visible text.
-        token = self.secret(self.value_of("token_field"))
+        token = self.secret(self.value_for("token_field"))
         if not token:
             return None
         expires_at = self._expiry_of(token)
-        shown = parse_french_datetime(self.value_of("token_expiry"))
+        shown = parse_french_datetime(self.value_for("token_expiry"))
         if shown is None:
             raise self.changed("token_expiry")
         paris = ZoneInfo("Europe/Paris")

@@ -287,3 +287,50 @@ def test_stored_key_not_due_opens_no_session(
     assert store.get(SLUG).key == key
     assert not session_file(store).exists()
     assert_no_secret(run, key)
+
+
+RENDITIONS = pytest.mark.parametrize("variant", ["recorded", "redesign"])
+
+
+@RENDITIONS
+def test_a_blocked_account_is_reported_at_the_password(
+    variant: str, serve: Serve, cfakey: Callable[..., Any], store: KeyStore
+) -> None:
+    app = start(serve, variant=variant)
+    app.blocked = True  # three wrong codes on an earlier day
+
+    run = cfakey("renew", SLUG, "--json")
+
+    assert run.code != 0
+    result = result_of(run)
+    assert result["outcome"] == "failed"
+    assert "account is blocked" in result["error"]
+    assert app.codes_sent == 0
+    assert app.generations == 0
+    assert store.get(SLUG).key is None
+
+
+@RENDITIONS
+def test_a_code_that_blocks_the_account_is_reported_as_such(
+    variant: str,
+    serve: Serve,
+    cfakey: Callable[..., Any],
+    store: KeyStore,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    app = start(serve, variant=variant)
+    # This code is the account's last attempt: refused, it blocks the account.
+    monkeypatch.setitem(app._verify.__func__.__globals__, "MAX_CODE_ATTEMPTS", 1)
+    outbox_code = tmp_path / "outbox" / f"{SLUG}-code.txt"
+    stale = "awk '{printf \"%06d\\n\", ($1 + 1) % 1000000}' "
+    monkeypatch.setenv(OTP_VARIABLE, stale + str(outbox_code))
+
+    run = cfakey("renew", SLUG, "--json")
+
+    assert run.code != 0
+    assert "account is blocked" in result_of(run)["error"]
+    assert app.blocked
+    assert app.code_attempts == 1
+    assert app.generations == 0
+    assert store.get(SLUG).key is None

@@ -73,14 +73,15 @@ def test_an_existing_token_is_adopted_with_its_exp_claim(
     assert_no_secret(run, token)
 
 
+@pytest.mark.parametrize("variant", ["recorded", "redesign"])  # a field, or a <dl> entry
 def test_a_page_date_that_disagrees_with_the_token_fails_and_stores_nothing(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: str, serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
     exp = datetime(2031, 3, 10, 9, 0, tzinfo=UTC)
     token = sample_key("opcoep", exp)
-    app: Any = serve(
-        opcoep=Scenario(key=token, key_expires_at=datetime(2031, 2, 10, 9, 0, tzinfo=UTC))
-    ).apps["opcoep"]
+    shown = datetime(2031, 2, 10, 9, 0, tzinfo=UTC)
+    scenario = Scenario(key=token, key_expires_at=shown, options={"variant": variant})
+    app: Any = serve(opcoep=scenario).apps["opcoep"]
 
     run = cfakey("renew", "opcoep", "--json")
 
@@ -119,12 +120,14 @@ def test_a_page_date_saying_soon_is_not_trusted_over_the_token(
     assert_no_secret(run, token)
 
 
+@pytest.mark.parametrize("variant", ["recorded", "redesign"])
 def test_overwriting_through_the_portals_confirmation_dialog(
-    serve: Serve, cfakey: Cfakey, store: KeyStore
+    variant: str, serve: Serve, cfakey: Cfakey, store: KeyStore
 ) -> None:
     later = now() + timedelta(days=200)
     old = sample_key("opcoep", later)
-    app: Any = serve(opcoep=Scenario(key=old, options={"confirm_overwrite": True})).apps["opcoep"]
+    options = {"confirm_overwrite": True, "variant": variant}
+    app: Any = serve(opcoep=Scenario(key=old, options=options)).apps["opcoep"]
     seed(store, "opcoep", old, later)
 
     run = cfakey("renew", "opcoep", "--force", "--yes", "--json")
