@@ -129,8 +129,13 @@ class Portal:
             raise self.changed(name) from None
 
     def click_in_menu(self, menu: str, item: str) -> None:
-        """Open a drop-down menu and click one of its items. A menu that closed under us (a
-        cookie banner dismissed over it, a re-render) is opened once more."""
+        """Click an item of a drop-down menu: at once where the layout shows it outright (a side
+        navigation, a menu laid out open), else after opening the menu. A menu that closed
+        under us (a cookie banner dismissed over it, a re-render) is opened once more."""
+        self.page.wait_for_load_state()  # before styles apply, a closed menu's items look shown
+        if self.wait_outcome(item, menu) == item:
+            self.click(item)
+            return
         for attempt in (1, 2):
             if attempt == 1 or not self.loc(item).is_visible():
                 self.click(menu)
@@ -284,14 +289,16 @@ class Portal:
 _OWN_VALUE = """(e) => ["INPUT", "TEXTAREA", "SELECT", "OUTPUT"].includes(e.tagName)
     ? e.value : e.innerText"""
 
-# From a caption, the value a person reads with it: a field's value (or a <label>'s field), the
-# element it labels (aria-labelledby), a <dt>'s <dd>, a table header's cell, else the element
-# right after it.
+# From a caption, the value a person reads with it: a field's value (the field itself, a
+# <label>'s control or the field it wraps), the element it labels (aria-labelledby), a <dt>'s
+# <dd>, a table header's cell, else the element right after it (or the field inside that).
 _VALUE_FOR_CAPTION = """(e) => {
-  const FIELDS = ["INPUT", "TEXTAREA", "SELECT", "OUTPUT"];
-  const read = (n) => (n ? (FIELDS.includes(n.tagName) ? n.value : n.innerText) : null);
-  if (FIELDS.includes(e.tagName)) return e.value;
-  if (e.tagName === "LABEL" && e.control) return e.control.value;
+  const isField = (n) => n && ["INPUT", "TEXTAREA", "SELECT", "OUTPUT"].includes(n.tagName);
+  const fieldIn = (n) => (isField(n) ? n : n && n.querySelector("input, textarea, select"));
+  const read = (n) => (n ? (fieldIn(n) ? fieldIn(n).value : n.innerText) : null);
+  if (isField(e)) return e.value;
+  if (e.control) return e.control.value;
+  if (e.tagName === "LABEL" && fieldIn(e)) return fieldIn(e).value;
   if (e.id) {
     const labelled = document.querySelector(`[aria-labelledby~="${CSS.escape(e.id)}"]`);
     if (labelled) return read(labelled);
@@ -310,7 +317,7 @@ _VALUE_FOR_CAPTION = """(e) => {
     const body = table && Array.from(table.rows).find((r) => r !== row && r.querySelector("td"));
     return body ? read(body.cells[cells.indexOf(e)]) : null;
   }
-  return read(e.nextElementSibling);
+  return read(e.nextElementSibling) ?? "";
 }"""
 
 

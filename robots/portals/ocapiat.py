@@ -31,7 +31,7 @@ class Ocapiat(Portal):
             return None
         if not self.is_shown("key_field"):
             self.click("show_key")
-        value = self.secret(self.value_of("key_field"))
+        value = self.secret(self.value_for("key_field"))
         return PortalKey(value) if value else None
 
     def generate_key(self) -> None:

@@ -4,6 +4,8 @@ the key with its « Date d'expiration »; « Générer une nouvelle clé d'API �
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ._base import Portal, PortalKey, parse_french_datetime
 
 
@@ -23,12 +25,18 @@ class Opcommerce(Portal):
 
     def read_key(self) -> PortalKey | None:
         self.at("read key")
-        self.wait("key_field")
-        value = self.value_of("key_field")
+        value = self.value_for("key_field")
         if not value:  # no key yet: an empty field and no date
             return None
-        expiry = self.text_of("expiry") if self.is_shown("expiry") else ""
-        return PortalKey(self.secret(value), parse_french_datetime(expiry))
+        return PortalKey(self.secret(value), self.expiry())
+
+    def expiry(self) -> datetime | None:
+        """« Date d'expiration : … » in one element, or the date shown beside that label."""
+        if not self.is_shown("expiry"):
+            return None
+        return parse_french_datetime(self.loc("expiry").inner_text()) or parse_french_datetime(
+            self.value_for("expiry")
+        )
 
     def generate_key(self) -> None:
         self.at("generate")

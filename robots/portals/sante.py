@@ -26,8 +26,15 @@ class Sante(Portal):
         self.at("read key")
         if self.wait_outcome("key_field", "no_key") == "no_key":
             return None
-        value = self.secret(self.value_of("key_field"))
+        value = self.secret(self.value_for("key_field"))
         return PortalKey(value, self._expiry()) if value else None
+
+    def date_at(self, name: str) -> datetime | None:
+        """The date in the text ``name`` finds (« Date d'expiration : … »), or beside it."""
+        label = self.loc(name)
+        return parse_french_datetime(label.inner_text()) or parse_french_datetime(
+            self.value_for(name)
+        )
 
     def generate_key(self) -> None:
         self.at("generate")
@@ -42,8 +49,8 @@ class Sante(Portal):
     def _expiry(self) -> datetime | None:
         """The expiry the page prints, else 12 months after the generation date it prints."""
         if self.is_shown("key_expiry"):
-            return parse_french_datetime(self.text_of("key_expiry"))
+            return self.date_at("key_expiry")
         if self.is_shown("key_generated_on"):
-            generated = parse_french_datetime(self.text_of("key_generated_on"))
+            generated = self.date_at("key_generated_on")
             return add_months(generated, VALIDITY_MONTHS) if generated else None
         return None

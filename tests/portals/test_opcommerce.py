@@ -157,3 +157,19 @@ def test_an_account_with_several_sites_logs_in_once_through_the_site_list(
     assert store.get("opcommerce").key == app.key
     assert app.logins == 1 and app.failed_logins == 0
     assert_no_secret(run, app.key)
+
+
+def test_redesign_expiry_beside_its_label_is_read(
+    serve: Serve, cfakey: Cfakey, store: KeyStore
+) -> None:
+    expires = (now() + timedelta(days=200)).replace(second=0, microsecond=0)
+    key = sample_key("opcommerce")
+    serve(opcommerce=Scenario(key=key, key_expires_at=expires, options={"variant": "redesign"}))
+
+    run = cfakey("renew", "opcommerce", "--json")
+
+    assert run.code == 0, run.err
+    assert only_result(run)["outcome"] == "adopted"
+    stored = store.get("opcommerce")
+    assert stored.key == key
+    assert stored.expires_at == expires

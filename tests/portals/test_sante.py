@@ -143,3 +143,21 @@ def test_a_key_shown_without_its_dates_keeps_the_expiry_cfakey_stored(
     assert abs(record.expires_at - add_months(now(), 12)) < timedelta(days=1)
     assert_no_secret(kept, key)
     assert_no_secret(due, key, app.key)
+
+
+def test_redesign_dates_in_a_table_give_the_expiry(
+    serve: Serve, cfakey: Cfakey, store: KeyStore
+) -> None:
+    expires = (now() + timedelta(days=200)).replace(hour=12, minute=0, second=0, microsecond=0)
+    key = sample_key("sante")
+    serve(sante=Scenario(key=key, key_expires_at=expires, options={"variant": "redesign"}))
+
+    run = cfakey("renew", "sante", "--json")
+
+    assert run.code == 0, run.err
+    assert only_result(run)["outcome"] == "adopted"
+    stored = store.get("sante")
+    assert stored.key == key
+    assert stored.expires_at is not None
+    paris = ZoneInfo("Europe/Paris")
+    assert stored.expires_at.astimezone(paris).date() == expires.astimezone(paris).date()
