@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--key-present", action="store_true", help="portals start with a key")
     serve.add_argument("--cookie-banner", action="store_true", help="show a cookie banner")
+    serve.add_argument(
+        "--redesign", action="store_true", help="the second rendition: same words, other markup"
+    )
     return parser
 
 
@@ -145,7 +148,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings, browser: Browser | N
     if args.command == "portals":
         from ._demo import serve_portals
 
-        return serve_portals(args.host, args.port, args.key_present, args.cookie_banner)
+        return serve_portals(
+            args.host, args.port, args.key_present, args.cookie_banner, args.redesign
+        )
     raise AssertionError(args.command)  # pragma: no cover
 
 

@@ -76,7 +76,9 @@ def run_demo(*, as_json: bool = False, headed: bool = False, browser: Browser | 
     return exit_status(results)
 
 
-def serve_portals(host: str, port: int, key_present: bool, cookie_banner: bool) -> int:
+def serve_portals(
+    host: str, port: int, key_present: bool, cookie_banner: bool, redesign: bool = False
+) -> int:
     slugs = [*recorded_slugs(), "opco2i"]
     expires = datetime.now(UTC) + timedelta(days=200) if key_present else None
     scenarios = {
@@ -84,6 +86,7 @@ def serve_portals(host: str, port: int, key_present: bool, cookie_banner: bool) 
             key=sample_key(slug, expires) if key_present else None,
             key_expires_at=expires,
             cookie_banner=cookie_banner,
+            options={"variant": "redesign"} if redesign else {},
         )
         for slug in slugs
     }
