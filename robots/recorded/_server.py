@@ -146,11 +146,22 @@ class RecordedPortal:
             self.generations += 1
             return self.key
 
+    @property
+    def redesigned(self) -> bool:
+        """Option ``variant = "redesign"``: the same flow and words in another agency's markup,
+        from the portal's ``redesign/`` folder (the robots must not notice)."""
+        return self.scenario.options.get("variant") == "redesign"
+
+    def template(self, name: str) -> str:
+        """A template's path in the portal's folder: the redesign's own where it has one."""
+        if self.redesigned and (self.root / "redesign" / name).is_file():
+            return "redesign/" + name
+        return name
+
     def page(self, name: str, **values: Any) -> Response:
-        """Render ``fixtures/<slug>/<name>``: ``$name`` placeholders filled (HTML-escaped,
-        ``raw_*`` values as they are), ``$prefix`` set, and the cookie banner added when the
-        scenario asks for one."""
-        template = (self.root / name).read_text(encoding="utf-8")
+        """Render ``fixtures/<slug>/<name>`` (or the redesign's): ``$name`` placeholders filled
+        (HTML-escaped, ``raw_*`` values as they are) and ``$prefix`` set."""
+        template = (self.root / self.template(name)).read_text(encoding="utf-8")
         filled = {
             k: (v if k.startswith("raw_") else html.escape(str(v))) for k, v in values.items()
         }
