@@ -58,29 +58,13 @@ def decide(
 
     same = portal_key == stored.key
     expires_at = portal_expires_at or (stored.expires_at if same else None)
-    if not same:
-        return _not_stored(expires_at, stored, can_generate, force, within_days, now)
-    if not can_generate:
-        return Decision(Action.KEEP, expires_at, "the portal's key is the stored one")
-    if is_due(expires_at, now, within_days):
-        return Decision(Action.RENEW, expires_at, "the key expires soon")
-    if force:
-        return Decision(Action.OVERWRITE, expires_at, "--force on a key that is not due")
-    return Decision(Action.KEEP, expires_at, "the key is not due")
-
-
-def _not_stored(
-    expires_at: datetime | None,
-    stored: KeyRecord,
-    can_generate: bool,
-    force: bool,
-    within_days: int,
-    now: datetime,
-) -> Decision:
-    """The portal shows a key the store does not hold: changed outside cfakey, or a new store."""
-    why = "changed outside cfakey" if stored.key else "not in the store yet"
+    # A key the store does not hold: changed at the portal outside cfakey, or a new store.
+    unknown = "changed outside cfakey" if stored.key else "not in the store yet"
+    whose = "the key" if same else f"the portal's key ({unknown})"
     if can_generate and is_due(expires_at, now, within_days):
-        return Decision(Action.RENEW, expires_at, f"the portal's key ({why}) expires soon")
+        return Decision(Action.RENEW, expires_at, f"{whose} expires soon")
     if can_generate and force:
         return Decision(Action.OVERWRITE, expires_at, "--force on a key that is not due")
-    return Decision(Action.ADOPT, expires_at, f"the portal's key is {why}")
+    if same:
+        return Decision(Action.KEEP, expires_at, "the key is the stored one and not due")
+    return Decision(Action.ADOPT, expires_at, f"the portal's key is {unknown}")

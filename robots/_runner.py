@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -164,13 +164,12 @@ def _renew_one(
     store: KeyStore,
     get_browser: Callable[[], Browser],
 ) -> Result:
-    if options.dry_run:  # writes nothing, not even a lock file
-        return _renew_one_locked(slug, settings, options, store, get_browser)
-    with store.renewing(slug):
-        return _renew_one_locked(slug, settings, options, store, get_browser)
+    # A dry run writes nothing, not even a lock file.
+    with nullcontext() if options.dry_run else store.renewing(slug):
+        return _renew_locked(slug, settings, options, store, get_browser)
 
 
-def _renew_one_locked(
+def _renew_locked(
     slug: str,
     settings: Settings,
     options: RenewOptions,
