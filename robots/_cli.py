@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from . import __version__
 from ._errors import CfakeyError, ConfigError
-from ._logging import configure_logging, redactor
+from ._logging import configure_logging, get_logger, redactor
 from ._opcos import OPCOS, ROBOT_SLUGS
 from ._report import print_results, print_status
 from ._runner import RenewOptions, exit_status, renew
@@ -113,6 +113,10 @@ def main(argv: Sequence[str] | None = None, *, browser: Browser | None = None) -
     except KeyboardInterrupt:
         sys.stderr.write("cfakey: interrupted\n")
         return 130
+    except Exception as exc:  # a bug: logged (redacted, no locals), never a raw traceback
+        get_logger().exception("internal error")
+        sys.stderr.write(f"cfakey: internal error ({type(exc).__name__}); please report it\n")
+        return 1
 
 
 def _fail(exc: CfakeyError) -> int:

@@ -205,6 +205,10 @@ def _renew_locked(
         message = f"{slug}: the browser failed: {_first_line(exc)}"
         log.error("failed", error=message, error_type=type(exc).__name__)
         result = Result(slug, "failed", stored.expires_at, error=redactor.redact(message))
+    except Exception as exc:  # a bug: this OPCO fails, the others still run
+        log.exception("internal error")
+        message = f"{slug}: internal error ({type(exc).__name__}); please report it with the log"
+        result = Result(slug, "failed", stored.expires_at, error=message)
     if result.dry_run:
         return result
     return _record(store, slug, result)

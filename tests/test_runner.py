@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import stat
 from pathlib import Path
@@ -76,3 +77,25 @@ def test_an_implausible_current_key_is_neither_adopted_nor_overwritten(
     assert "does not look like one" in only_result(run)["error"]
     assert app.generations == 0
     assert store.get("ocapiat").key is None
+
+
+def test_a_bug_in_one_portal_fails_it_alone_without_leaking_secrets(
+    serve: Serve, cfakey: Cfakey, store: KeyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from robots.portals.atlas import Atlas
+
+    def broken(self: Atlas) -> None:
+        raise ValueError(f"bug while holding {self.settings.password.get_secret_value()}")  # type: ignore[union-attr]
+
+    monkeypatch.setattr(Atlas, "open_key_page", broken)
+    server = serve(atlas=Scenario(key="A" * 32), ocapiat=Scenario())
+
+    run = cfakey("renew", "atlas", "ocapiat", "--json")
+
+    assert run.code == 1
+    atlas, ocapiat = json.loads(run.out)
+    assert atlas["outcome"] == "failed" and "internal error (ValueError)" in atlas["error"]
+    assert ocapiat["outcome"] == "renewed"
+    assert store.get("ocapiat").key == server.apps["ocapiat"].key
+    assert "Traceback" in run.err  # logged for the report, redacted
+    assert_no_secret(run, server.apps["ocapiat"].key)
