@@ -114,7 +114,7 @@ def redeem(
         try:
             page = context.new_page()
             portal = cls(page, load_selectors(slug), settings.portal(slug), secret=redactor.add)
-            page.add_locator_handler(portal.loc("cookie_accept"), lambda b: b.click())
+            portal.dismiss_cookie_banners()
             found = portal.redeem(url)  # type: ignore[attr-defined]
         finally:
             context.close()

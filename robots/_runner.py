@@ -271,9 +271,7 @@ class _PortalRun:
                 one_time_code=self._one_time_code,
                 secret=redactor.add,
             )
-            self.page.add_locator_handler(
-                self.portal.loc("cookie_accept"), lambda button: button.click()
-            )
+            self.portal.dismiss_cookie_banners()
             yield
         finally:
             # Kept whatever the outcome: a login paid for with an e-mailed code is not wasted.

@@ -7,6 +7,7 @@ retries, decisions, warnings, the store and the report live in ``robots._runner`
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from .._settings import PortalSettings, require_credentials
 
 Mode = Literal["generate", "read", "redeem", "import"]
 MENU_TIMEOUT_MS = 3000  # an open menu shows its items at once; longer means it closed
+BANNER_TIMEOUT_MS = 3000  # a banner's button is clickable at once; longer means it went away
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,14 @@ class Portal:
         from urllib.parse import urljoin
 
         return urljoin(self.base_url, self.selectors.urls[name])
+
+    def dismiss_cookie_banners(self) -> None:
+        """Whenever a cookie-consent banner covers the page, accept it before the next action."""
+        # no_wait_after: a banner a modal dialog has made inert cannot be clicked, yet it does
+        # not block the dialog's own buttons (the dialog sits above it): carry on.
+        self.page.add_locator_handler(
+            self.loc("cookie_accept"), _accept_cookies, no_wait_after=True
+        )
 
     def at(self, step: str) -> None:
         """Name the step under way, for errors and logs."""
@@ -342,6 +352,12 @@ def _build(scope: Locator | Page, strategy: Strategy) -> Locator:
         return scope.get_by_title(text_or_pattern(strategy.title), exact=strategy.exact or None)
     assert strategy.css is not None
     return scope.locator(strategy.css)
+
+
+def _accept_cookies(button: Locator) -> None:
+    # A banner gone by itself (the page moved on while it showed) leaves nothing to dismiss.
+    with contextlib.suppress(PlaywrightError):
+        button.click(timeout=BANNER_TIMEOUT_MS)
 
 
 def _first_line(exc: BaseException) -> str:
